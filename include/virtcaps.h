@@ -1,0 +1,66 @@
+/*
+ * virtcaps.h - the public API of libvirtcaps.
+ *
+ * libvirtcaps tells management software what a virtualization host can do, in
+ * the same XML documents that libvirt publishes (`virsh capabilities`), without
+ * a daemon.  The pipeline is:
+ *
+ *   probe (host files under a root prefix) -> capability model -> formatter
+ *
+ * Every function that can fail takes a GError ** and returns FALSE or NULL on
+ * failure with the error set; warnings about unreadable or malformed host files
+ * are collected in the probe options and never abort the probe.
+ */
+#ifndef VIRTCAPS_H
+#define VIRTCAPS_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define VIRTCAPS_ERROR (virtcaps_error_quark())
+GQuark virtcaps_error_quark(void);
+
+typedef enum {
+    VIRTCAPS_ERROR_IO,        /* a file could not be read or written */
+    VIRTCAPS_ERROR_PARSE,     /* a file or reply had malformed contents */
+    VIRTCAPS_ERROR_INVALID,   /* a caller passed an invalid argument */
+} VirtcapsError;
+
+/* The host capabilities model; see src/model/hostcaps.h for its fields. */
+typedef struct _VcHostCaps VcHostCaps;
+
+typedef struct {
+    /* Directory that stands for "/" when reading /sys, /proc, /dev and /etc;
+     * NULL or "/" for the running host. */
+    const char *root;
+    /* Filled with one human readable line per problem found in host files;
+     * may be NULL when the caller does not want them. */
+    GPtrArray *warnings;
+} VcProbeOptions;
+
+/* Probe the host (through opts->root) into a new capability model. */
+VcHostCaps *vc_host_caps_probe(const VcProbeOptions *opts, GError **error);
+
+/* Apply a facts file (a JSON merge patch over the model's JSON form, see the
+ * README) to a probed model. */
+gboolean vc_host_caps_apply_facts_file(VcHostCaps **caps, const char *path,
+                                       GError **error);
+
+/* Format the model as libvirt's capabilities XML or as virtcaps JSON.  The
+ * caller frees the result with g_free(). */
+char *vc_host_caps_format_xml(const VcHostCaps *caps);
+char *vc_host_caps_format_json(const VcHostCaps *caps);
+
+/* Parse the JSON form back into a model (the inverse of format_json). */
+VcHostCaps *vc_host_caps_parse_json(const char *json, const char *source,
+                                    GError **error);
+
+void vc_host_caps_free(VcHostCaps *caps);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VcHostCaps, vc_host_caps_free)
+
+const char *vc_version(void);
+
+G_END_DECLS
+
+#endif /* VIRTCAPS_H */

@@ -1,0 +1,154 @@
+/*
+ * virtcaps: the command-line tool on top of libvirtcaps.
+ *
+ *   virtcaps capabilities [--root DIR] [--facts FILE] [--format xml|json]
+ *   virtcaps record-host DIR [--root DIR]
+ *   virtcaps version
+ *
+ * Output is written to stdout in one piece only after everything succeeded,
+ * so a failure never leaves half a document behind.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "virtcaps.h"
+
+typedef struct {
+    char *root;
+    char *facts;
+    char *format;
+    gboolean quiet;
+} CapsOptions;
+
+static gboolean
+write_all_stdout(const char *text)
+{
+    gsize len = strlen(text);
+
+    if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+        fprintf(stderr, "virtcaps: cannot write output: %s\n", g_strerror(errno));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void
+print_warnings(const GPtrArray *warnings, gboolean quiet)
+{
+    if (quiet)
+        return;
+    for (guint i = 0; i < warnings->len; i++)
+        fprintf(stderr, "virtcaps: warning: %s\n", (const char *)g_ptr_array_index(warnings, i));
+}
+
+static gboolean
+parse_options(int *argc, char ***argv, GOptionEntry *entries, const char *usage,
+              GError **error)
+{
+    g_autoptr(GOptionContext) ctx = g_option_context_new(usage);
+
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    if (!g_option_context_parse(ctx, argc, argv, error))
+        return FALSE;
+    if (*argc > 1) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "unexpected argument '%s'", (*argv)[1]);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static int
+cmd_capabilities(int argc, char **argv)
+{
+    CapsOptions o = { 0 };
+    GOptionEntry entries[] = {
+        { "root", 'r', 0, G_OPTION_ARG_FILENAME, &o.root,
+          "Read /sys, /proc, /dev and /etc under DIR", "DIR" },
+        { "facts", 0, 0, G_OPTION_ARG_FILENAME, &o.facts,
+          "Merge the JSON facts in FILE over what was probed", "FILE" },
+        { "format", 'f', 0, G_OPTION_ARG_STRING, &o.format,
+          "Output format: xml (default) or json", "FORMAT" },
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
+          "Do not print warnings about host files", NULL },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(VcHostCaps) caps = NULL;
+    g_autofree char *out = NULL;
+    VcProbeOptions popts;
+    int rc = 1;
+
+    if (!parse_options(&argc, &argv, entries, "- print the host capabilities", &err))
+        goto out;
+    if (o.format && strcmp(o.format, "xml") != 0 && strcmp(o.format, "json") != 0) {
+        g_set_error(&err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "unknown format '%s' (expected xml or json)", o.format);
+        goto out;
+    }
+    popts = (VcProbeOptions){ o.root, warnings };
+    if (!(caps = vc_host_caps_probe(&popts, &err)))
+        goto out;
+    if (o.facts && !vc_host_caps_apply_facts_file(&caps, o.facts, &err))
+        goto out;
+    print_warnings(warnings, o.quiet);
+    out = (o.format && strcmp(o.format, "json") == 0)
+        ? vc_host_caps_format_json(caps) : vc_host_caps_format_xml(caps);
+    rc = write_all_stdout(out) ? 0 : 1;
+ out:
+    if (err)
+        fprintf(stderr, "virtcaps: %s\n", err->message);
+    g_free(o.root);
+    g_free(o.facts);
+    g_free(o.format);
+    return rc;
+}
+
+static int
+cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("virtcaps %s\n", vc_version());
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *help;
+} commands[] = {
+    { "capabilities", cmd_capabilities, "print the host capabilities (like virsh capabilities)" },
+    { "version", cmd_version, "print the version" },
+};
+
+static void
+usage(FILE *to)
+{
+    fprintf(to, "usage: virtcaps COMMAND [OPTIONS]\n\ncommands:\n");
+    for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
+        fprintf(to, "  %-14s %s\n", commands[i].name, commands[i].help);
+    fprintf(to, "\nRun 'virtcaps COMMAND --help' for a command's options.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "virtcaps: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,16 @@
+#ifndef VC_FORMAT_UNITS_H
+#define VC_FORMAT_UNITS_H
+
+#include <glib.h>
+
+/* A size in the largest binary unit that divides it exactly (libvirt's
+ * virFormatIntPretty): 16777216 bytes is 16 MiB, 1536 bytes is 1536 B. */
+typedef struct {
+    guint64 value;
+    const char *unit;
+} VcPrettySize;
+
+VcPrettySize vc_pretty_size_bytes(guint64 bytes);
+VcPrettySize vc_pretty_size_kib(guint64 kib);
+
+#endif
