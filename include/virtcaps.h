@@ -37,6 +37,9 @@ typedef struct {
     /* Filled with one human readable line per problem found in host files;
      * may be NULL when the caller does not want them. */
     GPtrArray *warnings;
+    /* When set, every host file the probe reads is copied under this
+     * directory, which then replays the same answers as a --root. */
+    const char *record_dir;
 } VcProbeOptions;
 
 /* Probe the host (through opts->root) into a new capability model. */

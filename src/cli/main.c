@@ -43,21 +43,34 @@ print_warnings(const GPtrArray *warnings, gboolean quiet)
         fprintf(stderr, "virtcaps: warning: %s\n", (const char *)g_ptr_array_index(warnings, i));
 }
 
+/* Parse options, then require exactly nargs positional arguments. */
 static gboolean
-parse_options(int *argc, char ***argv, GOptionEntry *entries, const char *usage,
-              GError **error)
+parse_options_with_args(int *argc, char ***argv, GOptionEntry *entries,
+                        const char *usage, int nargs, GError **error)
 {
     g_autoptr(GOptionContext) ctx = g_option_context_new(usage);
 
     g_option_context_add_main_entries(ctx, entries, NULL);
     if (!g_option_context_parse(ctx, argc, argv, error))
         return FALSE;
-    if (*argc > 1) {
+    if (*argc > nargs + 1) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                    "unexpected argument '%s'", (*argv)[1]);
+                    "unexpected argument '%s'", (*argv)[nargs + 1]);
+        return FALSE;
+    }
+    if (*argc < nargs + 1) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "missing argument (see --help)");
         return FALSE;
     }
     return TRUE;
+}
+
+static gboolean
+parse_options(int *argc, char ***argv, GOptionEntry *entries, const char *usage,
+              GError **error)
+{
+    return parse_options_with_args(argc, argv, entries, usage, 0, error);
 }
 
 static int
@@ -89,7 +102,7 @@ cmd_capabilities(int argc, char **argv)
                     "unknown format '%s' (expected xml or json)", o.format);
         goto out;
     }
-    popts = (VcProbeOptions){ o.root, warnings };
+    popts = (VcProbeOptions){ o.root, warnings, NULL };
     if (!(caps = vc_host_caps_probe(&popts, &err)))
         goto out;
     if (o.facts && !vc_host_caps_apply_facts_file(&caps, o.facts, &err))
@@ -104,6 +117,50 @@ cmd_capabilities(int argc, char **argv)
     g_free(o.root);
     g_free(o.facts);
     g_free(o.format);
+    return rc;
+}
+
+/* Record the host files a probe reads into DIR: a fixture tree that
+ * `capabilities --root DIR` replays. */
+static int
+cmd_record_host(int argc, char **argv)
+{
+    char *root = NULL;
+    GOptionEntry entries[] = {
+        { "root", 'r', 0, G_OPTION_ARG_FILENAME, &root,
+          "Record from a tree under DIR instead of /", "DIR" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(VcHostCaps) caps = NULL;
+    VcProbeOptions popts;
+    const char *dir;
+    int rc = 1;
+
+    if (!parse_options_with_args(&argc, &argv, entries, "DIR - record the host files a probe reads",
+                                 1, &err))
+        goto out;
+    dir = argv[1];
+    if (g_file_test(dir, G_FILE_TEST_EXISTS)) {
+        g_set_error(&err, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+                    "%s already exists; record into a new directory", dir);
+        goto out;
+    }
+    if (g_mkdir_with_parents(dir, 0755) < 0) {
+        g_set_error(&err, G_FILE_ERROR, g_file_error_from_errno(errno),
+                    "cannot create %s: %s", dir, g_strerror(errno));
+        goto out;
+    }
+    popts = (VcProbeOptions){ root, warnings, dir };
+    if (!(caps = vc_host_caps_probe(&popts, &err)))
+        goto out;
+    print_warnings(warnings, FALSE);
+    rc = 0;
+ out:
+    if (err)
+        fprintf(stderr, "virtcaps: %s\n", err->message);
+    g_free(root);
     return rc;
 }
 
@@ -122,6 +179,7 @@ static const struct {
     const char *help;
 } commands[] = {
     { "capabilities", cmd_capabilities, "print the host capabilities (like virsh capabilities)" },
+    { "record-host", cmd_record_host, "record the host files a probe reads into a fixture tree" },
     { "version", cmd_version, "print the version" },
 };
 

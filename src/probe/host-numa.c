@@ -33,14 +33,13 @@ vc_probe_page_pools(const VcHost *host, gint node, guint64 memory_kib)
     g_autofree char *dir = node < 0
         ? g_strdup("/sys/kernel/mm/hugepages")
         : g_strdup_printf(NODE_DIR "/node%d/hugepages", node);
-    g_autofree char *real = vc_host_path(host, dir);
-    g_autoptr(GDir) d = g_dir_open(real, 0, NULL);
+    g_autoptr(GPtrArray) names = vc_host_list_names(host, dir);
     GArray *pages = g_array_new(FALSE, TRUE, sizeof(VcPageInfo));
     guint64 huge_kib = 0;
-    const char *name;
     VcPageInfo system = { vc_probe_system_page_kib(host), 0 };
 
-    while (d && (name = g_dir_read_name(d))) {
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
         guint64 size;
         VcPageInfo p;
         g_autofree char *count_path = NULL;

@@ -5,6 +5,24 @@
  */
 #include "probe/probe.h"
 
+/* libvirt describes the host CPU (and its <topology>) only when it could
+ * read /proc/cpuinfo; dies and clusters are always 1 there (virCPUGetHost). */
+static void
+probe_cpu_topology(const VcHost *host, VcHostCaps *caps)
+{
+    VcNodeInfo info;
+
+    if (!vc_host_exists(host, "/proc/cpuinfo") ||
+        !vc_probe_node_info(host, caps->cpu.arch, &info))
+        return;
+    caps->cpu.has_topology = TRUE;
+    caps->cpu.sockets = info.sockets;
+    caps->cpu.dies = 1;
+    caps->cpu.clusters = 1;
+    caps->cpu.cores = info.cores;
+    caps->cpu.threads = info.threads;
+}
+
 VcHostCaps *
 vc_host_caps_probe(const VcProbeOptions *opts, GError **error)
 {
@@ -18,8 +36,11 @@ vc_host_caps_probe(const VcProbeOptions *opts, GError **error)
         return NULL;
     }
     vc_host_init(&host, opts ? opts->root : NULL, opts ? opts->warnings : NULL);
+    if (opts && opts->record_dir)
+        vc_host_set_record_dir(&host, opts->record_dir);
     caps->cpu.arch = vc_probe_arch(&host);
     vc_probe_host_cpu(&host, caps);
+    probe_cpu_topology(&host, caps);
     vc_probe_misc(&host, caps);
     vc_probe_numa(&host, caps);
     vc_probe_hmat(&host, caps);

@@ -18,12 +18,72 @@ vc_host_init(VcHost *host, const char *root, GPtrArray *warnings)
         trimmed[--len] = '\0';
     host->root = g_steal_pointer(&trimmed);
     host->warnings = warnings;
+    host->record_dir = NULL;
+}
+
+void
+vc_host_set_record_dir(VcHost *host, const char *dir)
+{
+    g_free(host->record_dir);
+    host->record_dir = g_strdup(dir);
+}
+
+/* Recording is best effort: a fixture that misses a file shows up as a
+ * difference when it is replayed, so failures here only warn. */
+static void
+record_write(const VcHost *host, const char *path, const char *data, gsize len)
+{
+    g_autofree char *dst = NULL;
+    g_autofree char *dir = NULL;
+    g_autoptr(GError) err = NULL;
+
+    if (!host->record_dir)
+        return;
+    dst = g_strconcat(host->record_dir, path, NULL);
+    dir = g_path_get_dirname(dst);
+    if (g_mkdir_with_parents(dir, 0755) < 0 ||
+        !g_file_set_contents(dst, data, (gssize)len, &err))
+        vc_host_warn(host, "cannot record %s into %s", path, host->record_dir);
+}
+
+void
+vc_host_record_value(const VcHost *host, const char *path, const char *text)
+{
+    record_write(host, path, text, strlen(text));
+}
+
+/* Record a directory entry: directories are created, symlinks copied as
+ * links (sysfs links cpuN <-> nodeN), so that listings replay. */
+static void
+record_entry(const VcHost *host, const char *path)
+{
+    g_autofree char *real = NULL;
+    g_autofree char *dst = NULL;
+    g_autofree char *parent = NULL;
+    g_autofree char *target = NULL;
+
+    if (!host->record_dir)
+        return;
+    real = vc_host_path(host, path);
+    dst = g_strconcat(host->record_dir, path, NULL);
+    parent = g_path_get_dirname(dst);
+    g_mkdir_with_parents(parent, 0755);
+    if ((target = g_file_read_link(real, NULL))) {
+        if (!g_file_test(dst, G_FILE_TEST_EXISTS) && symlink(target, dst) < 0)
+            vc_host_warn(host, "cannot record link %s", path);
+    } else if (g_file_test(real, G_FILE_TEST_IS_DIR)) {
+        g_mkdir_with_parents(dst, 0755);
+    } else if (g_file_test(real, G_FILE_TEST_IS_REGULAR) &&
+               !g_file_test(dst, G_FILE_TEST_EXISTS)) {
+        g_free(vc_host_read(host, path, VC_FILE_MAX_LARGE));
+    }
 }
 
 void
 vc_host_clear(VcHost *host)
 {
     g_clear_pointer(&host->root, g_free);
+    g_clear_pointer(&host->record_dir, g_free);
 }
 
 char *
@@ -51,7 +111,11 @@ gboolean
 vc_host_exists(const VcHost *host, const char *path)
 {
     g_autofree char *real = vc_host_path(host, path);
-    return access(real, F_OK) == 0;
+
+    if (access(real, F_OK) != 0)
+        return FALSE;
+    record_entry(host, path);
+    return TRUE;
 }
 
 /* sysfs reports st_size 4096 for every attribute, so read until EOF rather
@@ -90,6 +154,7 @@ vc_host_read(const VcHost *host, const char *path, gsize max)
         g_string_append_len(buf, chunk, n);
     }
     close(fd);
+    record_write(host, path, buf->str, buf->len);
     if (memchr(buf->str, '\0', buf->len)) {
         vc_host_warn(host, "ignoring %s: contains a NUL byte", path);
         return NULL;
@@ -192,30 +257,62 @@ vc_host_read_mask(const VcHost *host, const char *path)
 }
 
 static gint
+compare_names(const char **a, const char **b)
+{
+    return strcmp(*a, *b);
+}
+
+static gint
 compare_uint(gconstpointer a, gconstpointer b)
 {
     guint x = *(const guint *)a, y = *(const guint *)b;
     return x < y ? -1 : x > y;
 }
 
+static GPtrArray *
+list_names(const VcHost *host, const char *dir, gboolean record)
+{
+    g_autofree char *real = vc_host_path(host, dir);
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GDir) d = g_dir_open(real, 0, NULL);
+    const char *name;
+
+    if (!d)
+        return names;
+    while ((name = g_dir_read_name(d))) {
+        if (record) {
+            g_autofree char *path = g_strconcat(dir, "/", name, NULL);
+            record_entry(host, path);
+        }
+        g_ptr_array_add(names, g_strdup(name));
+    }
+    g_ptr_array_sort(names, (GCompareFunc)compare_names);
+    return names;
+}
+
+GPtrArray *
+vc_host_list_names(const VcHost *host, const char *dir)
+{
+    return list_names(host, dir, TRUE);
+}
+
 GArray *
 vc_host_list_numbered(const VcHost *host, const char *dir, const char *prefix)
 {
-    g_autofree char *real = vc_host_path(host, dir);
+    g_autoptr(GPtrArray) names = list_names(host, dir, FALSE);
     GArray *numbers = g_array_new(FALSE, FALSE, sizeof(guint));
-    g_autoptr(GDir) d = g_dir_open(real, 0, NULL);
-    const char *name;
     gsize plen = strlen(prefix);
 
-    if (!d)
-        return numbers;
-    while ((name = g_dir_read_name(d))) {
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
         guint64 n;
         if (strncmp(name, prefix, plen) != 0 || !g_ascii_isdigit(name[plen]))
             continue;
         if (!g_ascii_string_to_unsigned(name + plen, 10, 0, VC_BITMAP_MAX_MEMBER, &n, NULL))
             continue;
         guint v = (guint)n;
+        g_autofree char *path = g_strconcat(dir, "/", name, NULL);
+        record_entry(host, path);
         g_array_append_val(numbers, v);
     }
     g_array_sort(numbers, compare_uint);

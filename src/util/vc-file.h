@@ -13,6 +13,7 @@
 typedef struct {
     char *root;              /* "" for the running host */
     GPtrArray *warnings;     /* borrowed, may be NULL */
+    char *record_dir;        /* when set, every file read is copied here */
 } VcHost;
 
 /* sysfs and procfs values are small; /proc/cpuinfo of a big host is not. */
@@ -21,6 +22,13 @@ typedef struct {
 
 void vc_host_init(VcHost *host, const char *root, GPtrArray *warnings);
 void vc_host_clear(VcHost *host);
+
+/* Copy every file and directory entry the probes read into dir, so that the
+ * copy replays the same answers under --root (the fixture recorder). */
+void vc_host_set_record_dir(VcHost *host, const char *dir);
+/* Record a value that did not come from a file (an ioctl's answer) as the
+ * file at path, which the probe reads back under a root. */
+void vc_host_record_value(const VcHost *host, const char *path, const char *text);
 
 /* The real path of a host path ("/sys/...") under the root. */
 char *vc_host_path(const VcHost *host, const char *path);
@@ -49,6 +57,9 @@ VcBitmap *vc_host_read_mask(const VcHost *host, const char *path);
  * numbers, sorted ascending.  Empty when the directory does not exist. */
 GArray *vc_host_list_numbered(const VcHost *host, const char *dir,
                               const char *prefix);
+
+/* All names in a directory, sorted; empty when it does not exist. */
+GPtrArray *vc_host_list_names(const VcHost *host, const char *dir);
 
 /* Strict number parsing shared by the readers above. */
 gboolean vc_parse_u64(const char *text, guint64 *value);
