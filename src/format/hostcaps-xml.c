@@ -89,25 +89,22 @@ format_migration(VcXmlBuf *buf, const VcHostCaps *caps)
     vc_xml_printf(buf, "</migration_features>\n");
 }
 
+/* libvirt's virNumaCacheFormat: associativity and policy even when they
+ * are "none", the size in plain KiB and the line in plain bytes (no pretty
+ * units), and no <line> for a line size of 0. */
 static void
 format_cell_caches(VcXmlBuf *buf, const GArray *caches)
 {
     for (guint i = 0; i < caches->len; i++) {
         const VcNumaCache *c = &g_array_index(caches, VcNumaCache, i);
-        VcPrettySize size = vc_pretty_size_kib(c->size_kib);
-        VcPrettySize line = vc_pretty_size_bytes(c->line_bytes);
 
-        vc_xml_printf(buf, "<cache level='%u'", c->level);
-        if (c->associativity != VC_NUMA_CACHE_ASSOC_NONE)
-            vc_xml_printf(buf, " associativity='%s'",
-                          vc_numa_cache_associativity_names[c->associativity]);
-        if (c->policy != VC_NUMA_CACHE_POLICY_NONE)
-            vc_xml_printf(buf, " policy='%s'", vc_numa_cache_policy_names[c->policy]);
-        vc_xml_printf(buf, ">\n");
-        vc_xml_printf(buf, "  <size value='%" G_GUINT64_FORMAT "' unit='%s'/>\n",
-                      size.value, size.unit);
-        vc_xml_printf(buf, "  <line value='%" G_GUINT64_FORMAT "' unit='%s'/>\n",
-                      line.value, line.unit);
+        vc_xml_printf(buf, "<cache level='%u' associativity='%s' policy='%s'>\n",
+                      c->level, vc_numa_cache_associativity_names[c->associativity],
+                      vc_numa_cache_policy_names[c->policy]);
+        vc_xml_printf(buf, "  <size value='%" G_GUINT64_FORMAT "' unit='KiB'/>\n",
+                      c->size_kib);
+        if (c->line_bytes)
+            vc_xml_printf(buf, "  <line value='%u' unit='B'/>\n", c->line_bytes);
         vc_xml_printf(buf, "</cache>\n");
     }
 }
@@ -225,7 +222,9 @@ format_monitor(VcXmlBuf *buf, const VcResctrlMonitor *mon)
 }
 
 /* A control's granularity and minimum share one unit: the smaller of the
- * two units that each would pretty-print with, as libvirt does. */
+ * two units that each would pretty-print with, as libvirt does.  libvirt
+ * would divide by zero for a zero granularity with a minimum; print the
+ * minimum in its own unit's terms instead. */
 static void
 format_cache_control(VcXmlBuf *buf, const VcCacheControl *ctl)
 {
@@ -233,7 +232,7 @@ format_cache_control(VcXmlBuf *buf, const VcCacheControl *ctl)
     VcPrettySize min = vc_pretty_size_bytes(ctl->min_bytes);
     const char *unit = gran.unit;
 
-    if (min.value) {
+    if (min.value && gran.value) {
         guint64 gran_div = ctl->granularity_bytes / gran.value;
         guint64 min_div = ctl->min_bytes / min.value;
         if (min_div > gran_div) {
@@ -242,6 +241,8 @@ format_cache_control(VcXmlBuf *buf, const VcCacheControl *ctl)
             unit = min.unit;
             gran.value *= gran_div / min_div;
         }
+    } else if (min.value) {
+        unit = min.unit;
     }
     vc_xml_printf(buf, "<control granularity='%" G_GUINT64_FORMAT "'", gran.value);
     if (min.value)

@@ -4,13 +4,13 @@
 #include <glib.h>
 
 /* A size in the largest binary unit that divides it exactly (libvirt's
- * virFormatIntPretty): 16777216 bytes is 16 MiB, 1536 bytes is 1536 B. */
+ * virFormatIntPretty, up to PiB): 16777216 bytes is 16 MiB, 1536 bytes is
+ * 1536 B. */
 typedef struct {
     guint64 value;
     const char *unit;
 } VcPrettySize;
 
 VcPrettySize vc_pretty_size_bytes(guint64 bytes);
-VcPrettySize vc_pretty_size_kib(guint64 kib);
 
 #endif

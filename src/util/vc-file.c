@@ -101,6 +101,10 @@ vc_host_warn(const VcHost *host, const char *fmt, ...)
     va_start(ap, fmt);
     line = g_strdup_vprintf(fmt, ap);
     va_end(ap);
+    /* File contents quoted in a warning must not break it into lines. */
+    for (char *p = line; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
     if (host->warnings)
         g_ptr_array_add(host->warnings, line);
     else
@@ -239,7 +243,7 @@ read_set(const VcHost *host, const char *path,
 
     if (!text)
         return NULL;
-    if (!(b = parse(text, &err)))
+    if (!(b = parse(g_strstrip(text), &err)))
         vc_host_warn(host, "ignoring %s: %s", path, err->message);
     return b;
 }

@@ -17,9 +17,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-static char *src_top;
-
-static gboolean copy_path(const char *src, const char *dst, int depth);
+static gboolean copy_path(const char *top, const char *src, const char *dst, int depth);
 
 /* The link target if src is a flattened symlink, else NULL. */
 static char *
@@ -57,26 +55,28 @@ copy_file(const char *src, const char *dst)
 }
 
 static gboolean
-copy_dir(const char *src, const char *dst, int depth)
+copy_dir(const char *top, const char *src, const char *dst, int depth)
 {
     g_autoptr(GDir) d = g_dir_open(src, 0, NULL);
     const char *name;
 
-    if (!d || (g_mkdir(dst, 0755) < 0 && errno != EEXIST)) {
+    if (!d || g_mkdir_with_parents(dst, 0755) < 0) {
         fprintf(stderr, "materialize-tree: cannot copy directory %s\n", src);
         return FALSE;
     }
     while ((name = g_dir_read_name(d))) {
         g_autofree char *s = g_build_filename(src, name, NULL);
         g_autofree char *t = g_build_filename(dst, name, NULL);
-        if (!copy_path(s, t, depth + 1))
+        if (!copy_path(top, s, t, depth + 1))
             return FALSE;
     }
     return TRUE;
 }
 
+/* top: the directory being copied; links inside it stay links.  A link
+ * leaving it is copied, and its target becomes the top for what is below. */
 static gboolean
-copy_path(const char *src, const char *dst, int depth)
+copy_path(const char *top, const char *src, const char *dst, int depth)
 {
     g_autofree char *target = NULL;
 
@@ -85,21 +85,22 @@ copy_path(const char *src, const char *dst, int depth)
         return FALSE;
     }
     if (g_file_test(src, G_FILE_TEST_IS_DIR))
-        return copy_dir(src, dst, depth);
+        return copy_dir(top, src, dst, depth);
     if (!(target = flattened_link_target(src)))
         return copy_file(src, dst);
 
     g_autofree char *dir = g_path_get_dirname(src);
     g_autofree char *joined = g_build_filename(dir, target, NULL);
     g_autofree char *canon = g_canonicalize_filename(joined, NULL);
-    if (g_str_has_prefix(canon, src_top)) {
+    if (g_str_has_prefix(canon, top)) {
         if (symlink(target, dst) < 0) {
             fprintf(stderr, "materialize-tree: symlink %s: %s\n", dst, g_strerror(errno));
             return FALSE;
         }
         return TRUE;
     }
-    return copy_path(canon, dst, depth + 1);
+    g_autofree char *new_top = g_strconcat(canon, "/", NULL);
+    return copy_path(new_top, canon, dst, depth + 1);
 }
 
 int
@@ -110,8 +111,6 @@ main(int argc, char **argv)
         return 2;
     }
     g_autofree char *canon = g_canonicalize_filename(argv[1], NULL);
-    src_top = g_strconcat(canon, "/", NULL);
-    gboolean ok = copy_path(canon, argv[2], 0);
-    g_free(src_top);
-    return ok ? 0 : 1;
+    g_autofree char *top = g_strconcat(canon, "/", NULL);
+    return copy_path(top, canon, argv[2], 0) ? 0 : 1;
 }
