@@ -8,9 +8,11 @@
 #   expected.stderr    the warnings printed (when the file exists)
 # With VIRTCAPS_REGENERATE=1 the expected files are rewritten (review the
 # diff before committing).  XML is validated against libvirt's schema when
-# ../shared/corpus is there.
+# ../shared/corpus is there.  VIRTCAPS_WRAPPER (e.g. "valgrind -q
+# --error-exitcode=1") runs virtcaps under a checker.
 set -euo pipefail
 
+read -r -a wrapper <<<"${VIRTCAPS_WRAPPER:-}"
 virtcaps=$1
 case_dir=$2
 schema=${VIRTCAPS_CORPUS:-$(dirname "$0")/../../shared/corpus}/schemas/capability.rng
@@ -21,7 +23,7 @@ args=(capabilities --root "$case_dir/root")
 [ -f "$case_dir/facts.json" ] && args+=(--facts "$case_dir/facts.json")
 
 status=0
-"$virtcaps" "${args[@]}" >"$tmp/out.xml" 2>"$tmp/err.txt" || {
+"${wrapper[@]}" "$virtcaps" "${args[@]}" >"$tmp/out.xml" 2>"$tmp/err.txt" || {
     echo "FAIL: virtcaps exited with $? on $case_dir" >&2
     cat "$tmp/err.txt" >&2
     exit 1
@@ -46,7 +48,7 @@ elif [ -s "$tmp/err.txt" ]; then
     status=1
 fi
 if [ -f "$case_dir/expected.json" ]; then
-    "$virtcaps" "${args[@]}" --format json >"$tmp/out.json" 2>/dev/null
+    "${wrapper[@]}" "$virtcaps" "${args[@]}" --format json >"$tmp/out.json" 2>/dev/null
     check "$tmp/out.json" "$case_dir/expected.json"
 fi
 if [ -f "$schema" ] && command -v xmllint >/dev/null; then

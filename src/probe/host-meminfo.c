@@ -21,14 +21,11 @@ vc_meminfo_field_kib(const VcHost *host, const char *path, const char *field,
         g_auto(GStrv) words = NULL;
         if (!p || (p != *l && p[-1] != ' '))
             continue;
-        words = g_strsplit_set(p + strlen(key), " \t", -1);
-        for (char **w = words; *w; w++) {
-            if (!**w)
-                continue;
-            if (vc_parse_u64(*w, kib))
-                return TRUE;
-            break;
-        }
+        words = g_strsplit_set(g_strstrip(strchr(p, ':') + 1), " \t", -1);
+        /* "<number> kB" exactly: a line cut short must not pass for a value. */
+        if (g_strv_length(words) == 2 && strcmp(words[1], "kB") == 0 &&
+            vc_parse_u64(words[0], kib))
+            return TRUE;
         vc_host_warn(host, "ignoring %s: malformed %s line", path, field);
         return FALSE;
     }

@@ -18,11 +18,22 @@ compare_pages(gconstpointer a, gconstpointer b)
     return x->size_kib < y->size_kib ? -1 : x->size_kib > y->size_kib;
 }
 
+/* The system page size comes from sysconf, which a recorded tree can't
+ * replay, so the recorder stores it and a root reads it back. */
+#define PAGE_SIZE_FILE "/.virtcaps/page_size_kib"
+
 guint
 vc_probe_system_page_kib(const VcHost *host)
 {
-    (void)host;
-    return (guint)(sysconf(_SC_PAGESIZE) / 1024);
+    g_autofree char *rec = NULL;
+    guint kib;
+
+    if (host->root[0] != '\0')
+        return vc_host_read_uint(host, PAGE_SIZE_FILE, &kib) && kib ? kib : 4;
+    kib = (guint)(sysconf(_SC_PAGESIZE) / 1024);
+    rec = g_strdup_printf("%u\n", kib);
+    vc_host_record_value(host, PAGE_SIZE_FILE, rec);
+    return kib;
 }
 
 /* Page pools of a node (or of the host for node < 0): the system page size
@@ -60,9 +71,12 @@ vc_probe_page_pools(const VcHost *host, gint node, guint64 memory_kib)
         huge_kib += MIN(p.count, G_MAXUINT64 / size) * size;
         g_array_append_val(pages, p);
     }
-    system.count = memory_kib > huge_kib && system.size_kib
-        ? (memory_kib - huge_kib) / system.size_kib : 0;
-    g_array_prepend_val(pages, system);
+    /* Without the memory size the count of system pages is unknown: leave
+     * the line out rather than print a made-up 0. */
+    if (memory_kib && system.size_kib) {
+        system.count = memory_kib > huge_kib ? (memory_kib - huge_kib) / system.size_kib : 0;
+        g_array_prepend_val(pages, system);
+    }
     g_array_sort(pages, compare_pages);
     return pages;
 }
@@ -96,15 +110,20 @@ read_distances(const VcHost *host, guint node, const VcBitmap *online, GArray *o
     }
 }
 
+/* libvirt (through libnuma) reads cpumap; cpulist says the same and is
+ * what its test trees carry, so either serves, cpumap first. */
 static VcBitmap *
 read_node_cpus(const VcHost *host, guint node)
 {
     g_autofree char *list = g_strdup_printf(NODE_DIR "/node%u/cpulist", node);
     g_autofree char *map = g_strdup_printf(NODE_DIR "/node%u/cpumap", node);
+    VcBitmap *cpus = NULL;
 
-    if (vc_host_exists(host, list))
-        return vc_host_read_list(host, list);
-    return vc_host_read_mask(host, map);
+    if (vc_host_exists(host, map))
+        cpus = vc_host_read_mask(host, map);
+    if (!cpus && vc_host_exists(host, list))
+        cpus = vc_host_read_list(host, list);
+    return cpus;
 }
 
 static VcNumaCell *
@@ -120,10 +139,10 @@ probe_cell(const VcHost *host, guint node, const VcBitmap *online_nodes)
     cell = vc_numa_cell_new(node);
     for (guint i = 0; i < vc_bitmap_count(cpus); i++) {
         VcCellCpu cpu;
-        if (!vc_probe_cpu_topology(host, vc_bitmap_nth(cpus, i), &cpu)) {
-            vc_numa_cell_free(cell);
-            return NULL;
-        }
+        /* libvirt would give up on the whole topology; listing the CPU
+         * without its ids (and a warning) keeps the rest of the answer. */
+        if (!vc_probe_cpu_topology(host, vc_bitmap_nth(cpus, i), &cpu))
+            cpu = (VcCellCpu){ .id = vc_bitmap_nth(cpus, i) };
         g_array_append_val(cell->cpus, cpu);
     }
     read_distances(host, node, online_nodes, cell->distances);

@@ -10,6 +10,8 @@
 /* libvirt sizes its socket and core bitmaps for ids up to 4095. */
 #define TOPOLOGY_ID_MAX 4095
 
+/* Ids where the kernel may say -1 (unknown), which libvirt shows as 0; a
+ * negative core id is an error for libvirt (it reads it unsigned). */
 static gboolean
 read_topology_id(const VcHost *host, guint cpu, const char *file, gint *id)
 {
@@ -20,7 +22,10 @@ read_topology_id(const VcHost *host, guint cpu, const char *file, gint *id)
         return TRUE;
     if (!vc_host_read_int(host, path, id))
         return FALSE;
-    /* Some architectures report -1 (unknown); libvirt shows 0. */
+    if (*id < 0 && strcmp(file, "core_id") == 0) {
+        vc_host_warn(host, "ignoring %s: negative core id %d", path, *id);
+        return FALSE;
+    }
     if (*id < 0)
         *id = 0;
     return TRUE;
@@ -76,18 +81,24 @@ vc_probe_cpus_present(const VcHost *host)
     return read_cpu_set_or_all(host, "/sys/devices/system/cpu/present");
 }
 
-/* Number of threads in a CPU's core (libvirt counts thread_siblings). */
+/* Number of threads in a CPU's core: libvirt counts thread_siblings_list
+ * (older kernels only have the thread_siblings mask); none means 1. */
 static guint
 count_thread_siblings(const VcHost *host, guint cpu)
 {
-    g_autofree char *path =
+    g_autofree char *list =
+        g_strdup_printf("/sys/devices/system/cpu/cpu%u/topology/thread_siblings_list", cpu);
+    g_autofree char *mask =
         g_strdup_printf("/sys/devices/system/cpu/cpu%u/topology/thread_siblings", cpu);
-    g_autoptr(VcBitmap) mask = NULL;
+    g_autoptr(VcBitmap) set = NULL;
 
-    if (!vc_host_exists(host, path))
+    if (vc_host_exists(host, list))
+        set = vc_host_read_list(host, list);
+    else if (vc_host_exists(host, mask))
+        set = vc_host_read_mask(host, mask);
+    else
         return 1;
-    mask = vc_host_read_mask(host, path);
-    return mask ? vc_bitmap_count(mask) : 0;
+    return set ? vc_bitmap_count(set) : 0;
 }
 
 typedef struct {

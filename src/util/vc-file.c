@@ -105,7 +105,9 @@ vc_host_warn(const VcHost *host, const char *fmt, ...)
     for (char *p = line; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             *p = '?';
-    if (host->warnings)
+    /* Several probes read the same file; one warning is enough. */
+    if (host->warnings &&
+        !g_ptr_array_find_with_equal_func(host->warnings, line, g_str_equal, NULL))
         g_ptr_array_add(host->warnings, line);
     else
         g_free(line);
