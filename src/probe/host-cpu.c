@@ -6,7 +6,7 @@
  *
  * Values that come from an ioctl or a syscall rather than a file are
  * recorded under /.virtcaps/ when recording, and read back from there
- * under a --root (see VC_TSC_FILE and VC_PAGE_SIZE_FILE).
+ * under a --root (see VC_TSC_FILE, and vc_probe_system_page_kib).
  */
 #include "probe/probe.h"
 
@@ -30,8 +30,6 @@
  * tree carries it only when the recorded host passed libvirt's condition
  * (invariant TSC and a working /dev/kvm), so its presence is the condition. */
 #define VC_TSC_FILE "/.virtcaps/tsc"
-/* The system page size in KiB (sysconf on the recorded host). */
-#define VC_PAGE_SIZE_FILE "/.virtcaps/page_size_kib"
 
 #define CPUINFO "/proc/cpuinfo"
 #define HUGEPAGES_DIR "/sys/kernel/mm/hugepages"
@@ -356,28 +354,6 @@ hugepage_counters_ok(const VcHost *host, const char *name)
     return TRUE;
 }
 
-static guint
-system_page_kib(const VcHost *host)
-{
-    guint kib;
-    g_autofree char *rec = NULL;
-
-    if (!is_live(host) && vc_host_read_uint(host, VC_PAGE_SIZE_FILE, &kib) && kib)
-        return kib;
-    kib = (guint)(sysconf(_SC_PAGESIZE) / 1024);
-    rec = g_strdup_printf("%u\n", kib);
-    if (is_live(host))
-        vc_host_record_value(host, VC_PAGE_SIZE_FILE, rec);
-    return kib;
-}
-
-static gint
-compare_page(gconstpointer a, gconstpointer b)
-{
-    guint x = ((const VcPageInfo *)a)->size_kib, y = ((const VcPageInfo *)b)->size_kib;
-    return x < y ? -1 : x > y;
-}
-
 /* The system page size and every hugepage size, ascending.  A tree with
  * neither a hugepages directory nor /proc/meminfo (libvirt's own test trees)
  * has unknown pages: no list at all.  A malformed hugepage entry drops the
@@ -405,9 +381,9 @@ probe_pages(const VcHost *host, VcHostCpu *cpu)
             return;
         g_array_append_val(pages, p);
     }
-    sys.size_kib = system_page_kib(host);
+    sys.size_kib = vc_probe_system_page_kib(host);
     g_array_append_val(pages, sys);
-    g_array_sort(pages, compare_page);
+    g_array_sort(pages, vc_compare_page_size);
     g_array_append_vals(cpu->pages, pages->data, pages->len);
 }
 

@@ -11,8 +11,8 @@
 
 #define NODE_DIR "/sys/devices/system/node"
 
-static gint
-compare_pages(gconstpointer a, gconstpointer b)
+gint
+vc_compare_page_size(gconstpointer a, gconstpointer b)
 {
     const VcPageInfo *x = a, *y = b;
     return x->size_kib < y->size_kib ? -1 : x->size_kib > y->size_kib;
@@ -77,7 +77,7 @@ vc_probe_page_pools(const VcHost *host, gint node, guint64 memory_kib)
         system.count = memory_kib > huge_kib ? (memory_kib - huge_kib) / system.size_kib : 0;
         g_array_prepend_val(pages, system);
     }
-    g_array_sort(pages, compare_pages);
+    g_array_sort(pages, vc_compare_page_size);
     return pages;
 }
 

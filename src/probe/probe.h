@@ -39,6 +39,8 @@ void vc_probe_numa(const VcHost *host, VcHostCaps *caps);
 /* The system page size in KiB, and the page pools of NUMA node `node` (or
  * of the whole host for -1) given its memory: VcPageInfo sorted by size. */
 guint vc_probe_system_page_kib(const VcHost *host);
+/* GCompareFunc ordering VcPageInfo by size, as libvirt lists them. */
+gint vc_compare_page_size(gconstpointer a, gconstpointer b);
 GArray *vc_probe_page_pools(const VcHost *host, gint node, guint64 memory_kib);
 
 /* host-hmat.c: per-cell memory side caches and <interconnects> (HMAT);
