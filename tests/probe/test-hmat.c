@@ -8,24 +8,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "probe/probe.h"
-
-typedef struct {
-    char *root;
-    GPtrArray *warnings;
-    VcHostCaps *caps;
-    char *xml;
-} Fixture;
-
-static void
-put(Fixture *f, const char *path, const char *text)
-{
-    g_autofree char *real = g_build_filename(f->root, path, NULL);
-    g_autofree char *dir = g_path_get_dirname(real);
-
-    g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
-    g_assert_true(g_file_set_contents(real, text, -1, NULL));
-}
+#include "probe-fixture.h"
 
 /* nodeN/memory_side_cache/indexK; NULL leaves a file out. */
 static void
@@ -70,41 +53,6 @@ put_access(Fixture *f, guint node, const char *rbw, const char *wbw,
 }
 
 static void
-setup(Fixture *f, gconstpointer data)
-{
-    f->root = g_dir_make_tmp("test-hmat-XXXXXX", NULL);
-    g_assert_nonnull(f->root);
-    f->warnings = g_ptr_array_new_with_free_func(g_free);
-    f->caps = vc_host_caps_new();
-}
-
-static void
-remove_tree(const char *path)
-{
-    g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
-    const char *name;
-
-    while (d && (name = g_dir_read_name(d))) {
-        g_autofree char *child = g_build_filename(path, name, NULL);
-        if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree(child);
-        else
-            g_unlink(child);
-    }
-    g_rmdir(path);
-}
-
-static void
-teardown(Fixture *f, gconstpointer data)
-{
-    remove_tree(f->root);
-    g_free(f->root);
-    g_ptr_array_unref(f->warnings);
-    vc_host_caps_free(f->caps);
-    g_free(f->xml);
-}
-
-static void
 add_cells(Fixture *f, guint n)
 {
     for (guint i = 0; i < n; i++)
@@ -114,30 +62,8 @@ add_cells(Fixture *f, guint n)
 static void
 probe(Fixture *f)
 {
-    VcHost host;
-
-    vc_host_init(&host, f->root, f->warnings);
-    vc_probe_hmat(&host, f->caps);
-    vc_host_clear(&host);
-    f->xml = vc_host_caps_format_xml(f->caps);
-    if (g_test_verbose()) {
-        g_printerr("%s", f->xml);
-        for (guint i = 0; i < f->warnings->len; i++)
-            g_printerr("warning: %s\n", (char *)g_ptr_array_index(f->warnings, i));
-    }
+    run_probe(f, vc_probe_hmat);
 }
-
-static gboolean
-warned_about(Fixture *f, const char *fragment)
-{
-    for (guint i = 0; i < f->warnings->len; i++)
-        if (strstr(g_ptr_array_index(f->warnings, i), fragment))
-            return TRUE;
-    return FALSE;
-}
-
-#define assert_xml_has(f, s) g_assert_nonnull(strstr((f)->xml, (s)))
-#define assert_xml_lacks(f, s) g_assert_null(strstr((f)->xml, (s)))
 
 static VcNumaCell *
 cell(Fixture *f, guint i)
