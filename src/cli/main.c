@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "virtcaps.h"
+#include "cli/cmd-cpu.h"
 
 typedef struct {
     char *root;
@@ -180,6 +181,7 @@ static const struct {
 } commands[] = {
     { "capabilities", cmd_capabilities, "print the host capabilities (like virsh capabilities)" },
     { "record-host", cmd_record_host, "record the host files a probe reads into a fixture tree" },
+    { "cpuid", vc_cmd_cpuid, "decode the host CPUID (vendor, signature, features)" },
     { "version", cmd_version, "print the version" },
 };
 
