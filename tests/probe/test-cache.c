@@ -328,7 +328,6 @@ test_format_zero_granularity_with_min(Fixture *f, gconstpointer data)
     VcCacheControl ctl = { .granularity_bytes = 0, .min_bytes = 2048,
                            .scope = VC_CACHE_TYPE_BOTH, .max_allocs = 1 };
 
-    f->caps = vc_host_caps_new();
     bank->level = 3;
     bank->size_bytes = 1 << 20;
     vc_bitmap_add(bank->cpus, 0);
