@@ -37,9 +37,14 @@ uuid_parse(const char *s, guchar uuid[UUID_LEN])
             s++;
             continue;
         }
-        if ((hi = g_ascii_xdigit_value(s[0])) < 0 || (lo = g_ascii_xdigit_value(s[1])) < 0)
+        /* virUUIDParse stores the high nibble before it checks the low
+         * one, and libvirt keeps a half-parsed UUID: so do we. */
+        if ((hi = g_ascii_xdigit_value(s[0])) < 0)
             return FALSE;
-        uuid[i++] = (guchar)(hi * 16 + lo);
+        uuid[i] = (guchar)(hi * 16);
+        if ((lo = g_ascii_xdigit_value(s[1])) < 0)
+            return FALSE;
+        uuid[i++] += (guchar)lo;
         s += 2;
     }
     while (g_ascii_isspace(*s))
@@ -90,8 +95,13 @@ dmi_uuid(const VcHost *host, guchar uuid[UUID_LEN])
             continue;
         if (uuid_parse(text, uuid))
             return TRUE;
+        if (uuid_valid(uuid)) {
+            vc_host_warn(host, "%s is not a complete UUID; using what parses, as libvirt does",
+                         dmi_uuid_files[i]);
+            return TRUE;
+        }
         vc_host_warn(host, "ignoring %s: not a UUID", dmi_uuid_files[i]);
-        return uuid_valid(uuid);
+        return FALSE;
     }
     return FALSE;
 }
@@ -337,6 +347,20 @@ conf_string(ConfLexer *lx)
     return g_strndup(start, end - start);
 }
 
+/* A virConf value: a string, a list of strings, or another scalar (a
+ * number: no items, not a list). */
+typedef struct {
+    gboolean is_list;
+    GPtrArray *items;
+} ConfValue;
+
+static void
+conf_value_free(ConfValue *v)
+{
+    g_ptr_array_unref(v->items);
+    g_free(v);
+}
+
 /* One value into values (NULL: a number or other scalar we do not need).
  * FALSE on a syntax error. */
 static gboolean
@@ -381,7 +405,7 @@ static GHashTable *
 conf_parse(const VcHost *host, const char *text, const char *path)
 {
     g_autoptr(GHashTable) conf = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                                       (GDestroyNotify)g_ptr_array_unref);
+                                                       (GDestroyNotify)conf_value_free);
     ConfLexer lx = { text };
 
     for (;;) {
@@ -398,13 +422,19 @@ conf_parse(const VcHost *host, const char *text, const char *path)
             return NULL;
         }
         g_autofree char *key = g_strndup(name, lx.p - name);
+        gboolean is_list;
         conf_skip_blank(&lx);
+        is_list = lx.p[0] == '=' && *(lx.p + 1 + strspn(lx.p + 1, " \t")) == '[';
         if (*lx.p++ != '=' || !conf_value(&lx, values)) {
             vc_host_warn(host, "ignoring %s: syntax error after '%.32s'", path, key);
             return NULL;
         }
-        if (!g_hash_table_contains(conf, key))
-            g_hash_table_insert(conf, g_steal_pointer(&key), g_steal_pointer(&values));
+        if (!g_hash_table_contains(conf, key)) {
+            ConfValue *v = g_new0(ConfValue, 1);
+            v->is_list = is_list;
+            v->items = g_steal_pointer(&values);
+            g_hash_table_insert(conf, g_steal_pointer(&key), v);
+        }
     }
 }
 
@@ -417,12 +447,18 @@ read_qemu_conf(const VcHost *host)
     return text ? conf_parse(host, text, QEMU_CONF) : NULL;
 }
 
+/* A string setting; a list where a string belongs makes libvirt refuse
+ * the file, so it is ignored with a warning. */
 static const char *
-conf_get_string(GHashTable *conf, const char *key)
+conf_get_string(const VcHost *host, GHashTable *conf, const char *key)
 {
-    GPtrArray *v = conf ? g_hash_table_lookup(conf, key) : NULL;
+    ConfValue *v = conf ? g_hash_table_lookup(conf, key) : NULL;
 
-    return v && v->len == 1 ? g_ptr_array_index(v, 0) : NULL;
+    if (v && v->is_list) {
+        vc_host_warn(host, "ignoring %s in %s: expected a string, not a list", key, QEMU_CONF);
+        return NULL;
+    }
+    return v && v->items->len == 1 ? g_ptr_array_index(v->items, 0) : NULL;
 }
 
 /* ---- secmodel --------------------------------------------------------- */
@@ -441,9 +477,10 @@ lookup_id(const VcHost *host, const char *file, const char *name, guint *id)
     g_auto(GStrv) lines = text ? g_strsplit(text, "\n", -1) : NULL;
 
     for (char **l = lines; l && *l; l++) {
-        g_auto(GStrv) f = g_strsplit(*l, ":", 4);
+        /* glibc skips an entry cut short before its fourth field. */
+        g_auto(GStrv) f = g_strsplit(*l, ":", 5);
         guint64 v;
-        if (g_strv_length(f) >= 3 && strcmp(f[0], name) == 0 &&
+        if (g_strv_length(f) >= 4 && strcmp(f[0], name) == 0 &&
             g_ascii_string_to_unsigned(f[2], 10, 0, G_MAXUINT32, &v, NULL)) {
             *id = (guint)v;
             return TRUE;
@@ -473,8 +510,8 @@ resolve_id(const VcHost *host, const char *file, const char *spec, guint *id)
 static VcSecModel *
 dac_secmodel(const VcHost *host, GHashTable *conf)
 {
-    const char *user = conf_get_string(conf, "user");
-    const char *group = conf_get_string(conf, "group");
+    const char *user = conf_get_string(host, conf, "user");
+    const char *group = conf_get_string(host, conf, "group");
     g_autofree char *label = NULL;
     g_autofree char *safe_user = NULL, *safe_group = NULL;
     VcSecModel *sec;
@@ -585,6 +622,15 @@ lsm_by_name(const VcHost *host, const char *name)
     return NULL;
 }
 
+static gboolean
+is_named_before(GPtrArray *names, guint i)
+{
+    for (guint j = 0; j < i; j++)
+        if (strcmp(g_ptr_array_index(names, j), g_ptr_array_index(names, i)) == 0)
+            return TRUE;
+    return FALSE;
+}
+
 /* qemuSecurityInit: the drivers named by security_driver, else the first
  * that probes enabled; then, privileged, DAC.  libvirt refuses to start
  * where we warn and leave a model out. */
@@ -592,13 +638,23 @@ static void
 probe_secmodels(const VcHost *host, VcHostCaps *caps)
 {
     g_autoptr(GHashTable) conf = read_qemu_conf(host);
-    GPtrArray *names = conf ? g_hash_table_lookup(conf, "security_driver") : NULL;
+    ConfValue *setting = conf ? g_hash_table_lookup(conf, "security_driver") : NULL;
+    GPtrArray *names = setting ? setting->items : NULL;
     VcSecModel *sec = NULL;
 
     if (names && names->len) {
-        for (guint i = 0; i < names->len; i++)
-            if ((sec = lsm_by_name(host, g_ptr_array_index(names, i))))
+        for (guint i = 0; i < names->len; i++) {
+            const char *name = g_ptr_array_index(names, i);
+            /* libvirt refuses a driver named twice; name it once. */
+            if (is_named_before(names, i)) {
+                g_autofree char *safe = g_strescape(name, NULL);
+                vc_host_warn(host, "ignoring duplicate security_driver '%.32s' in %s",
+                             safe, QEMU_CONF);
+                continue;
+            }
+            if ((sec = lsm_by_name(host, name)))
                 g_ptr_array_add(caps->secmodels, sec);
+        }
     } else {
         for (gsize i = 0; i < G_N_ELEMENTS(lsm_drivers) && !sec; i++)
             if ((sec = lsm_drivers[i].probe(host)))

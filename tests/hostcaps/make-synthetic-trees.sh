@@ -46,14 +46,32 @@ COMMITTED_CASES=(
     bad-eisdir-distance
     bad-symlink-loop-node-online
     bad-nul-cpuinfo
-)
-# Trees that show a probe bug (see the report that came with them); not
-# committed as golden cases until the probe handles them.
-# shellcheck disable=SC2034
-PENDING_CASES=(
+    misc-apparmor
+    misc-apparmor-unconfined
+    misc-selinux
+    misc-qemu-conf
+    misc-qemu-conf-numeric
+    misc-dmi-uuid
+    misc-dmi-uuid-invalid
+    misc-machine-id
+    misc-power
+    misc-power-recorded
+    misc-iommu
+    bad-garbage-qemu-conf
+    bad-truncated-passwd
+    bad-garbage-product-uuid
     bad-truncated-memtotal
     bad-symlink-loop-meminfo
     bad-negative-core-id
+    bad-list-user-qemu-conf
+    bad-duplicate-security-driver
+    bad-partial-dmi-uuid
+    bad-cut-passwd-uid
+)
+# Trees that show a probe bug; not committed as golden cases until the
+# probe handles them.
+# shellcheck disable=SC2034
+PENDING_CASES=(
 )
 
 ROOT=
@@ -586,6 +604,63 @@ machine_small() {
     HPFREE=([0:2048]=200 [0:1048576]=1)
 }
 
+# ---- the host-misc files ---------------------------------------------------
+#
+# Added on top of machine_small's tree by the misc-* cases (and their bad-*
+# variants): the files of src/probe/host-misc.c, in the formats the kernel,
+# the distributions and libvirt's packages give them.
+
+# AppArmor with libvirt's profiles loaded: the kernel's profile list (one
+# "NAME (MODE)" line per profile) shows libvirtd's profile and libvirt's
+# domain templates are installed (AppArmorSecurityManagerProbe).
+emit_apparmor() { # emit_apparmor WITH_LIBVIRTD(1/0)
+    {
+        printf '%s\n' 'virt-aa-helper (enforce)'
+        [ "$1" = 1 ] && printf '%s\n' 'libvirtd (enforce)' 'libvirtd//qemu_bridge_helper (enforce)'
+        printf '%s\n' '/usr/sbin/chronyd (enforce)' 'lsb_release (enforce)' \
+            'nvidia_modprobe (enforce)' 'nvidia_modprobe//kmod (enforce)'
+    } | wraw /sys/kernel/security/apparmor/profiles
+    local t
+    for t in qemu lxc; do
+        printf '%s\n' '#' '# Template for the profile of one libvirt domain.' '#' '' \
+            '#include <tunables/global>' '' \
+            'profile LIBVIRT_TEMPLATE flags=(attach_disconnected) {' \
+            "  #include <abstractions/libvirt-$t>" '}' |
+            wraw "/etc/apparmor.d/libvirt/TEMPLATE.$t"
+    done
+}
+
+# SELinux enabled (selinuxfs mounted, /etc/selinux/config present) with the
+# targeted policy's virt contexts: svirt_t for KVM, svirt_tcg_t for TCG
+# (virtual_image_context is not read by virtcaps, but libvirt's QEMU driver
+# needs it to start with SELinux, so a real host has it).
+emit_selinux() {
+    local ctx=/etc/selinux/targeted/contexts
+    printf '1' | wraw /sys/fs/selinux/enforce
+    printf '%s\n' '# This file controls the state of SELinux on the system.' \
+        'SELINUX=enforcing' 'SELINUXTYPE=targeted' | wraw /etc/selinux/config
+    printf '%s\n' system_u:system_r:svirt_t:s0 system_u:system_r:svirt_tcg_t:s0 |
+        wraw $ctx/virtual_domain_context
+    printf '%s\n' system_u:object_r:svirt_image_t:s0 system_u:object_r:virt_content_t:s0 |
+        wraw $ctx/virtual_image_context
+}
+
+# Fedora's QEMU user and group: qemu (107) in group kvm (36).
+emit_fedora_users() {
+    printf '%s\n' 'root:x:0:0:root:/root:/bin/bash' \
+        'qemu:x:107:107:qemu user:/:/sbin/nologin' | wraw /etc/passwd
+    printf '%s\n' 'root:x:0:' 'kvm:x:36:qemu' 'qemu:x:107:' | wraw /etc/group
+}
+
+# /sys/power as on a laptop with swap: s2idle, S3 and hibernation, and the
+# kernel's hibernation modes (the current one in brackets).
+emit_power() {
+    w /sys/power/state "freeze mem disk"
+    w /sys/power/disk "[platform] shutdown reboot suspend test_resume"
+}
+
+MACHINE_ID=5f1c0a3e9b7d4e2a8c6b1d0f3e2a9c47
+
 # ---- the cases -------------------------------------------------------------
 
 N0=$SYS/node/node0
@@ -652,6 +727,96 @@ make_case() { # make_case CASE
         f=$ROOT/proc/cpuinfo
         { head -c 1500 "$f"; printf '\0\0\0\0'; tail -c +1501 "$f"; } >"$f.new"
         mv "$f.new" "$f" ;;
+    misc-apparmor)
+        machine_small; emit_tree "$1"; emit_apparmor 1 ;;
+    misc-apparmor-unconfined)
+        # The profile list is there but libvirtd runs unconfined: no apparmor
+        # model, the probe goes on to "none".
+        machine_small; emit_tree "$1"; emit_apparmor 0 ;;
+    misc-selinux)
+        machine_small; emit_tree "$1"; emit_selinux ;;
+    misc-qemu-conf)
+        # Fedora-style users, named in qemu.conf; "none" chosen even though
+        # AppArmor is active.  Numbers and lists are skipped by the reader.
+        machine_small; emit_tree "$1"; emit_apparmor 1; emit_fedora_users
+        printf '%s\n' '# Master configuration file for the QEMU driver.' '' \
+            '#security_driver = "selinux"' 'security_driver = "none"' '' \
+            'user = "qemu"' 'group = "kvm"' 'dynamic_ownership = 1' '' \
+            'cgroup_controllers = [ "cpu", "devices", "memory", "blkio", "cpuset", "cpuacct" ]' \
+            "vnc_listen = '0.0.0.0'" | wraw /etc/libvirt/qemu.conf ;;
+    misc-qemu-conf-numeric)
+        # "+N" ids are numbers even where no such user exists; the driver
+        # list form of security_driver.
+        machine_small; emit_tree "$1"
+        printf '%s\n' 'security_driver = [ "none" ]' 'user = "+107"' 'group = "+36"' |
+            wraw /etc/libvirt/qemu.conf ;;
+    misc-dmi-uuid)
+        # Upper case from the firmware is accepted; DMI wins over machine-id.
+        machine_small; emit_tree "$1"
+        w /sys/devices/virtual/dmi/id/product_uuid "8A1F6D2E-3B4C-4D5E-9F60-71A2B3C4D5E6"
+        w /etc/machine-id "$MACHINE_ID" ;;
+    misc-dmi-uuid-invalid)
+        # Firmware that leaves the UUID unset: libvirt parses it, finds all
+        # bytes equal and prints no <uuid> (it does not fall back to
+        # machine-id or a random one).
+        machine_small; emit_tree "$1"
+        w /sys/devices/virtual/dmi/id/product_uuid "ffffffff-ffff-ffff-ffff-ffffffffffff"
+        w /etc/machine-id "$MACHINE_ID" ;;
+    misc-machine-id)
+        # No DMI (a VM without SMBIOS, a container): /etc/machine-id, as
+        # libvirtd with host_uuid_source = "machine-id".
+        machine_small; emit_tree "$1"
+        w /etc/machine-id "$MACHINE_ID" ;;
+    misc-power)
+        machine_small; emit_tree "$1"; emit_power ;;
+    misc-power-recorded)
+        # The recorded logind answer wins over /sys/power.
+        machine_small; emit_tree "$1"; emit_power
+        w /.virtcaps/power_management "suspend_mem" ;;
+    misc-iommu)
+        # One IOMMU group, as the kernel lays it out.
+        machine_small; emit_tree "$1"
+        w /sys/kernel/iommu_groups/0/type "DMA-FQ"
+        w /sys/kernel/iommu_groups/0/reserved_regions "0x00000000fee00000 0x00000000feefffff msi"
+        mkdir -p "$ROOT/sys/kernel/iommu_groups/0/devices"
+        ln -sfn ../../../../devices/pci0000:00/0000:00:00.0 \
+            "$ROOT/sys/kernel/iommu_groups/0/devices/0000:00:00.0" ;;
+    bad-garbage-qemu-conf)
+        # Not virConf syntax: the whole file is ignored (libvirt refuses to
+        # start), so user = "root" before the garbage is not used either.
+        machine_small; emit_tree "$1"
+        printf '%s\n' 'user = "root"' '<<< merge conflict >>> !!' 'group = "root"' |
+            wraw /etc/libvirt/qemu.conf ;;
+    bad-truncated-passwd)
+        # Cut inside libvirt-qemu's line (no uid): glibc skips the entry, so
+        # the QEMU user cannot be resolved.
+        machine_small; emit_tree "$1"
+        printf '%s\n%s' 'root:x:0:0:root:/root:/bin/bash' 'libvirt-qemu:x' | wraw /etc/passwd ;;
+    bad-garbage-product-uuid)
+        # 36 bytes of text that is not a UUID: no DMI UUID; machine-id then.
+        machine_small; emit_tree "$1"
+        w /sys/devices/virtual/dmi/id/product_uuid "Not Settable, Not Settable, Not Set!"
+        w /etc/machine-id "$MACHINE_ID" ;;
+    bad-list-user-qemu-conf)
+        # A list where libvirt wants a string: libvirt refuses the setting;
+        # the default QEMU user stays, with a warning.
+        machine_small; emit_tree "$1"
+        printf '%s\n' 'user = [ "root" ]' | wraw /etc/libvirt/qemu.conf ;;
+    bad-duplicate-security-driver)
+        # libvirt refuses a driver named twice: one model and a warning.
+        machine_small; emit_tree "$1"
+        printf '%s\n' 'security_driver = [ "none", "none" ]' | wraw /etc/libvirt/qemu.conf ;;
+    bad-partial-dmi-uuid)
+        # A UUID broken in its last byte: libvirt keeps the bytes it parsed
+        # (and the high nibble of the broken one).
+        machine_small; emit_tree "$1"
+        w /sys/devices/virtual/dmi/id/product_uuid "8a1f6d2e-3b4c-4d5e-9f60-71a2b3c4d5eZ"
+        w /etc/machine-id "$MACHINE_ID" ;;
+    bad-cut-passwd-uid)
+        # Cut inside the uid: glibc needs the gid field, so the entry is
+        # skipped and the QEMU user is unknown (no dac, a warning).
+        machine_small; emit_tree "$1"
+        printf '%s\n%s' 'root:x:0:0:root:/root:/bin/bash' 'libvirt-qemu:x:640' | wraw /etc/passwd ;;
     *)
         echo "make-synthetic-trees.sh: unknown case '$1'" >&2
         return 1 ;;
