@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "virtcaps.h"
+#include "cli/cmd-qemu.h"
 #include "cli/cmd-cpu.h"
 
 typedef struct {
@@ -182,6 +183,7 @@ static const struct {
     { "capabilities", cmd_capabilities, "print the host capabilities (like virsh capabilities)" },
     { "record-host", cmd_record_host, "record the host files a probe reads into a fixture tree" },
     { "cpuid", vc_cmd_cpuid, "decode the host CPUID (vendor, signature, features)" },
+    { "qemu-probe", vc_cmd_qemu_probe, "print the QMP facts of a QEMU binary (live or replayed)" },
     { "version", cmd_version, "print the version" },
 };
 
