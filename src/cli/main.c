@@ -15,6 +15,7 @@
 
 #include "virtcaps.h"
 #include "cli/cmd-qemu.h"
+#include "cli/cmd-domcaps.h"
 #include "cli/cmd-cpu.h"
 
 typedef struct {
@@ -184,6 +185,7 @@ static const struct {
     { "record-host", cmd_record_host, "record the host files a probe reads into a fixture tree" },
     { "cpuid", vc_cmd_cpuid, "decode the host CPUID (vendor, signature, features)" },
     { "qemu-probe", vc_cmd_qemu_probe, "print the QMP facts of a QEMU binary (live or replayed)" },
+    { "domcapabilities", vc_cmd_domcapabilities, "print the domain capabilities of an emulator (like virsh domcapabilities)" },
     { "version", cmd_version, "print the version" },
 };
 

@@ -1,0 +1,42 @@
+/*
+ * hostfacts.h - the host facts that domain capabilities depend on besides
+ * the emulator's QMP answers: probed from the running host, then optionally
+ * overridden from a JSON facts file (--host-facts, see docs/domcaps.md), so
+ * that a transcript can be evaluated "as if on" another host.
+ */
+#ifndef VC_DOMCAPS_HOSTFACTS_H
+#define VC_DOMCAPS_HOSTFACTS_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+    char *arch;                 /* host architecture, libvirt's name */
+    gint64 kvm_max_vcpus;       /* KVM_CAP_MAX_VCPUS; -1: unknown (no limit applied) */
+    guint phys_addr_bits;       /* host physical address bits; 0: unknown */
+    gboolean hvf;               /* Hypervisor.framework usable (macOS) */
+    gboolean secure_guest;      /* KVM secure guests (s390 PV, AMD SEV) enabled */
+    GPtrArray *firmware_dirs;   /* descriptor directories, lowest precedence first */
+    GPtrArray *loader_values;   /* NULL: the descriptors' firmware files that exist */
+    gboolean swtpm;             /* swtpm and swtpm_setup are installed */
+    GPtrArray *tpm_versions;    /* TPM versions swtpm_setup supports ("1.2", "2.0") */
+    gboolean vfio;              /* VFIO device assignment is available (/dev/vfio/vfio) */
+    GPtrArray *pci_backends;    /* NULL, or the pciBackend values to report as they are */
+    guint sev_max_guests;       /* from CPUID 0x8000001F (SEV ASIDs) */
+    guint sev_max_es_guests;
+} VcHostFacts;
+
+/* The facts of the running host. */
+VcHostFacts *vc_host_facts_probe(void);
+/* Override facts with the members of a JSON facts file; errors name the
+ * file and the member. */
+gboolean vc_host_facts_apply_file(VcHostFacts *facts, const char *path, GError **error);
+gboolean vc_host_facts_apply_json(VcHostFacts *facts, const char *json, const char *source,
+                                  GError **error);
+void vc_host_facts_free(VcHostFacts *facts);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VcHostFacts, vc_host_facts_free)
+
+G_END_DECLS
+
+#endif /* VC_DOMCAPS_HOSTFACTS_H */

@@ -1,0 +1,70 @@
+/*
+ * policy-cpu.c - the <cpu> element (virQEMUCapsFillDomainCPUCaps).
+ *
+ * host-passthrough and maximum are decided from facts alone.  host-model
+ * and custom need libvirt's CPU model database (src/cpu_map, issue 3); until
+ * that lands, fill_cpu_models_placeholder() reports both as unsupported.
+ */
+#include <string.h>
+
+#include "domcaps/policy.h"
+
+#define FLAG(e) VC_QEMU_FLAG_##e
+
+/* s390 machines on which KVM accepts no CPU model but "host". */
+static const char *const s390_host_passthrough_only[] = {
+    "s390-ccw-virtio-2.4", "s390-ccw-virtio-2.5", "s390-ccw-virtio-2.6", "s390-ccw-virtio-2.7", NULL,
+};
+
+static gboolean
+is_accelerated(const char *virttype)
+{
+    return strcmp(virttype, "qemu") != 0;
+}
+
+/* virQEMUCapsIsCPUModeSupported's rule for every mode but host-passthrough. */
+static gboolean
+models_allowed(const VcPolicyCtx *ctx)
+{
+    return !(vc_arch_is_s390(ctx->arch) && strcmp(ctx->virttype, "kvm") == 0 && ctx->machine &&
+             g_strv_contains(s390_host_passthrough_only, ctx->machine));
+}
+
+static void
+set_migratable(VcDomEnum *e, gboolean on)
+{
+    e->report = TRUE;
+    if (on)
+        vc_dom_enum_set(e, VC_VOCAB_TRISTATE_SWITCH, "on");
+    vc_dom_enum_set(e, VC_VOCAB_TRISTATE_SWITCH, "off");
+}
+
+/*
+ * PLACEHOLDER, replaced by the CPU slice (issue 3): host-model needs the
+ * host CPU decoded against libvirt's CPU models (x86: cpu_map and QEMU's
+ * host expansion; ppc64: the host CPU; s390: the expansion), custom needs
+ * the model list of libvirt's CPU driver for the arch.  Both are reported
+ * unsupported here, and the conformance runner counts the <cpu> element
+ * separately.
+ */
+static void
+fill_cpu_models_placeholder(const VcPolicyCtx *ctx, VcDomCpu *cpu)
+{
+    (void)ctx;
+    cpu->host_model_lines = NULL;
+    cpu->custom = NULL;
+}
+
+void
+vc_policy_fill_cpu(const VcPolicyCtx *ctx, VcDomCpu *cpu)
+{
+    if (is_accelerated(ctx->virttype) && vc_arch_is_native(ctx->host->arch, ctx->arch)) {
+        cpu->host_passthrough = TRUE;
+        set_migratable(&cpu->host_passthrough_migratable, ctx->flags.set[FLAG(CPU_MIGRATABLE)]);
+    }
+    if (models_allowed(ctx) && ctx->flags.set[FLAG(CPU_MAX)]) {
+        cpu->maximum = TRUE;
+        set_migratable(&cpu->maximum_migratable, TRUE);
+    }
+    fill_cpu_models_placeholder(ctx, cpu);
+}
