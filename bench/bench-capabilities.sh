@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): whole-process wall time and peak RSS of
-#   virtcaps capabilities
+#   virtcaps capabilities --no-guests   (the host part; guests: bench-guests.sh)
 #   lscpu
 #   virsh -c 'qemu:///embed?root=DIR' capabilities   (warm: caches already built)
 # with hyperfine, plus /usr/bin/time -v for peak RSS and, optionally,
@@ -89,7 +89,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-caps.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 names=(virtcaps lscpu)
-cmds=("$virtcaps capabilities" "lscpu")
+cmds=("$virtcaps capabilities --no-guests" "lscpu")
 
 if ((with_virsh)); then
     command -v virsh >/dev/null 2>&1 ||
@@ -115,7 +115,7 @@ if ((with_virsh)); then
 fi
 
 # The command must work before it is timed.
-"$virtcaps" capabilities >/dev/null 2>"$tmp/virtcaps.err" ||
+"$virtcaps" capabilities --no-guests >/dev/null 2>"$tmp/virtcaps.err" ||
     die "virtcaps capabilities failed: $(grep -m1 . "$tmp/virtcaps.err" || echo 'no message')"
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -144,7 +144,7 @@ instr_lscpu=
 if [[ $callgrind == yes ]]; then
     note "callgrind: counting instructions of one virtcaps and one lscpu run"
     if valgrind --tool=callgrind --callgrind-out-file="$tmp/callgrind.out" \
-            "$virtcaps" capabilities >/dev/null 2>"$tmp/callgrind.err"; then
+            "$virtcaps" capabilities --no-guests >/dev/null 2>"$tmp/callgrind.err"; then
         instr=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$tmp/callgrind.err" | tail -n 1)
         if command -v callgrind_annotate >/dev/null 2>&1; then
             callgrind_annotate --threshold=100 "$tmp/callgrind.out" 2>/dev/null |

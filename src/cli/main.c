@@ -2,6 +2,8 @@
  * virtcaps: the command-line tool on top of libvirtcaps.
  *
  *   virtcaps capabilities [--root DIR] [--facts FILE] [--format xml|json]
+ *                         [--no-guests] [--emulator PATH]... [--replay ARCH=FILE]...
+ *                         [--guest-arch ARCH]... [--accel LIST]
  *   virtcaps record-host DIR [--root DIR]
  *   virtcaps version
  *
@@ -17,13 +19,47 @@
 #include "cli/cmd-qemu.h"
 #include "cli/cmd-domcaps.h"
 #include "cli/cmd-cpu.h"
+#include "qemu/discover.h"
 
 typedef struct {
     char *root;
     char *facts;
     char *format;
     gboolean quiet;
+    gboolean no_guests;
+    char **emulators;
+    char **replays;
+    char **guest_archs;
+    char *accel;
 } CapsOptions;
+
+static void
+caps_options_clear(CapsOptions *o)
+{
+    g_free(o->root);
+    g_free(o->facts);
+    g_free(o->format);
+    g_strfreev(o->emulators);
+    g_strfreev(o->replays);
+    g_strfreev(o->guest_archs);
+    g_free(o->accel);
+}
+
+/* The <guest> entries: emulators of the host (under --root), or those named. */
+static gboolean
+add_guests(VcHostCaps *caps, const CapsOptions *o, GPtrArray *warnings, GError **error)
+{
+    VcGuestProbeOptions gopts = {
+        .root = o->root,
+        .emulators = (const char *const *)o->emulators,
+        .replays = (const char *const *)o->replays,
+        .archs = (const char *const *)o->guest_archs,
+        .accel = o->accel,
+        .warnings = warnings,
+    };
+
+    return o->no_guests || vc_qemu_add_guests(caps, &gopts, error);
+}
 
 static gboolean
 write_all_stdout(const char *text)
@@ -89,6 +125,17 @@ cmd_capabilities(int argc, char **argv)
           "Output format: xml (default) or json", "FORMAT" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
           "Do not print warnings about host files", NULL },
+        { "no-guests", 0, 0, G_OPTION_ARG_NONE, &o.no_guests,
+          "Do not probe emulators: no <guest> entries", NULL },
+        { "emulator", 'e', 0, G_OPTION_ARG_FILENAME_ARRAY, &o.emulators,
+          "Probe only this emulator (repeatable)", "PATH" },
+        { "replay", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.replays,
+          "Answer for /usr/bin/qemu-system-ARCH from a .replies transcript (repeatable)",
+          "ARCH=FILE" },
+        { "guest-arch", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.guest_archs,
+          "List only guests of this arch (repeatable)", "ARCH" },
+        { "accel", 0, 0, G_OPTION_ARG_STRING, &o.accel,
+          "Accelerators of each emulator's first session (default kvm:tcg)", "LIST" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_autoptr(GError) err = NULL;
@@ -108,6 +155,8 @@ cmd_capabilities(int argc, char **argv)
     popts = (VcProbeOptions){ o.root, warnings, NULL };
     if (!(caps = vc_host_caps_probe(&popts, &err)))
         goto out;
+    if (!add_guests(caps, &o, warnings, &err))
+        goto out;
     if (o.facts && !vc_host_caps_apply_facts_file(&caps, o.facts, &err))
         goto out;
     print_warnings(warnings, o.quiet);
@@ -117,9 +166,7 @@ cmd_capabilities(int argc, char **argv)
  out:
     if (err)
         fprintf(stderr, "virtcaps: %s\n", err->message);
-    g_free(o.root);
-    g_free(o.facts);
-    g_free(o.format);
+    caps_options_clear(&o);
     return rc;
 }
 

@@ -106,6 +106,7 @@ static const KeyedArray keyed_arrays[] = {
     { "controls", { "type" }, FALSE },
     { "secmodels", { "model" }, FALSE },
     { "baselabels", { "type" }, FALSE },
+    { "guests", { "os_type", "arch" }, FALSE },
 };
 
 #define DELETE_MEMBER "$delete"

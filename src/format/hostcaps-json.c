@@ -15,6 +15,7 @@ G_STATIC_ASSERT(sizeof(VcNumaCachePolicy) == sizeof(guint));
 G_STATIC_ASSERT(sizeof(VcInterconnectType) == sizeof(guint));
 G_STATIC_ASSERT(sizeof(VcMemoryAccess) == sizeof(guint));
 G_STATIC_ASSERT(sizeof(VcCacheType) == sizeof(guint));
+G_STATIC_ASSERT(sizeof(VcTristate) == sizeof(guint));
 
 /* CPU list members a whole document may hold: far above any real host, low
  * enough that "0-1048575" repeated cannot take minutes or gigabytes. */
@@ -400,6 +401,73 @@ new_secmodel(void)
     return vc_secmodel_new(NULL, NULL);
 }
 
+/* -- <guest> (docs/guests.md) -- */
+
+static const Member guest_machine_members[] = {
+    SCALAR("name", M_STRING, VcGuestMachine, name, 0),
+    SCALAR("canonical", M_STRING, VcGuestMachine, canonical, F_OPTIONAL),
+    SCALAR("maxCpus", M_UINT, VcGuestMachine, max_cpus, F_OPTIONAL),
+    SCALAR("deprecated", M_BOOL, VcGuestMachine, deprecated, F_OPTIONAL),
+};
+SCHEMA(guest_machine_schema, guest_machine_members);
+
+static const Member guest_domain_members[] = {
+    SCALAR("type", M_STRING, VcGuestDomain, type, 0),
+    SCALAR("emulator", M_STRING, VcGuestDomain, emulator, F_OPTIONAL),
+    SCALAR("loader", M_STRING, VcGuestDomain, loader, F_OPTIONAL),
+    ARRAY("machines", VcGuestDomain, machines, NULL, guest_machine_schema),
+};
+SCHEMA(guest_domain_schema, guest_domain_members);
+
+static const Member guest_feature_members[] = {
+    NAMED("default", M_ENUM, VcGuestFeature, default_on, F_OPTIONAL, vc_tristate_switch_names),
+    NAMED("toggle", M_ENUM, VcGuestFeature, toggle, F_OPTIONAL, vc_tristate_bool_names),
+};
+SCHEMA(guest_feature_schema, guest_feature_members);
+
+/* One object per present feature, in libvirt's order (vc_guest_feature_names). */
+#define GUEST_FEATURE(n, t) \
+    GROUP(n, GROUP_FLAG, G_STRUCT_OFFSET(VcGuest, features) + (t) * sizeof(VcGuestFeature), \
+          G_STRUCT_OFFSET(VcGuest, features) + (t) * sizeof(VcGuestFeature) + \
+          G_STRUCT_OFFSET(VcGuestFeature, present), guest_feature_schema)
+static const Member guest_features_members[] = {
+    GUEST_FEATURE("pae", VC_GUEST_FEATURE_PAE),
+    GUEST_FEATURE("nonpae", VC_GUEST_FEATURE_NONPAE),
+    GUEST_FEATURE("ia64_be", VC_GUEST_FEATURE_IA64_BE),
+    GUEST_FEATURE("acpi", VC_GUEST_FEATURE_ACPI),
+    GUEST_FEATURE("apic", VC_GUEST_FEATURE_APIC),
+    GUEST_FEATURE("cpuselection", VC_GUEST_FEATURE_CPUSELECTION),
+    GUEST_FEATURE("deviceboot", VC_GUEST_FEATURE_DEVICEBOOT),
+    GUEST_FEATURE("disksnapshot", VC_GUEST_FEATURE_DISKSNAPSHOT),
+    GUEST_FEATURE("externalSnapshot", VC_GUEST_FEATURE_EXTERNAL_SNAPSHOT),
+};
+SCHEMA(guest_features_schema, guest_features_members);
+G_STATIC_ASSERT(G_N_ELEMENTS(guest_features_members) == VC_GUEST_FEATURE_LAST);
+
+static gpointer
+new_guest_domain(void)
+{
+    return vc_guest_domain_new(NULL);
+}
+
+static const Member guest_members[] = {
+    SCALAR("os_type", M_STRING, VcGuest, os_type, 0),
+    SCALAR("arch", M_STRING, VcGuest, arch, 0),
+    SCALAR("wordsize", M_UINT, VcGuest, wordsize, 0),
+    SCALAR("emulator", M_STRING, VcGuest, emulator, F_OPTIONAL),
+    SCALAR("loader", M_STRING, VcGuest, loader, F_OPTIONAL),
+    ARRAY("machines", VcGuest, machines, NULL, guest_machine_schema),
+    ARRAY("domains", VcGuest, domains, new_guest_domain, guest_domain_schema),
+    GROUP("features", GROUP_ALWAYS, 0, 0, guest_features_schema),
+};
+SCHEMA(guest_schema, guest_members);
+
+static gpointer
+new_guest(void)
+{
+    return vc_guest_new(NULL, NULL, 0, NULL);
+}
+
 /* -- <host> -- */
 
 static gboolean
@@ -451,6 +519,7 @@ SCHEMA(host_schema, host_members);
 
 static const Member root_members[] = {
     GROUP("host", GROUP_ALWAYS, 0, 0, host_schema),
+    ARRAY("guests", VcHostCaps, guests, new_guest, guest_schema),
 };
 SCHEMA(root_schema, root_members);
 

@@ -345,6 +345,105 @@ format_host(VcXmlBuf *buf, const VcHostCaps *caps)
     vc_xml_printf(buf, "</host>\n\n");
 }
 
+/* ---- <guest> (libvirt's virCapabilitiesFormatGuestXML) ----------------- */
+
+/* Guest-level machines carry deprecated='yes'; per-domain ones never do. */
+static void
+format_guest_machines(VcXmlBuf *buf, const GArray *machines, gboolean with_deprecated)
+{
+    for (guint i = 0; i < machines->len; i++) {
+        const VcGuestMachine *m = &g_array_index(machines, VcGuestMachine, i);
+
+        vc_xml_printf(buf, "<machine");
+        if (m->canonical) {
+            vc_xml_printf(buf, " canonical='");
+            vc_xml_escaped(buf, m->canonical);
+            vc_xml_printf(buf, "'");
+        }
+        if (m->max_cpus > 0)
+            vc_xml_printf(buf, " maxCpus='%u'", m->max_cpus);
+        if (with_deprecated && m->deprecated)
+            vc_xml_printf(buf, " deprecated='yes'");
+        vc_xml_printf(buf, ">");
+        vc_xml_escaped(buf, m->name);
+        vc_xml_printf(buf, "</machine>\n");
+    }
+}
+
+static void
+format_guest_domain(VcXmlBuf *buf, const VcGuestDomain *d)
+{
+    vc_xml_printf(buf, "<domain type='");
+    vc_xml_escaped(buf, d->type);
+    if (!d->emulator && !d->loader && !d->machines->len) {
+        vc_xml_printf(buf, "'/>\n");
+        return;
+    }
+    vc_xml_printf(buf, "'>\n");
+    vc_xml_adjust(buf, 2);
+    if (d->emulator)
+        vc_xml_text_element(buf, "emulator", d->emulator);
+    if (d->loader)
+        vc_xml_text_element(buf, "loader", d->loader);
+    format_guest_machines(buf, d->machines, FALSE);
+    vc_xml_adjust(buf, -2);
+    vc_xml_printf(buf, "</domain>\n");
+}
+
+static void
+format_guest_features(VcXmlBuf *buf, const VcGuest *g)
+{
+    VcXmlBuf children;
+
+    vc_xml_init_child(&children, buf);
+    for (guint i = 0; i < VC_GUEST_FEATURE_LAST; i++) {
+        const VcGuestFeature *f = &g->features[i];
+
+        if (!f->present)
+            continue;
+        vc_xml_printf(&children, "<%s", vc_guest_feature_names[i]);
+        if (f->default_on)
+            vc_xml_printf(&children, " default='%s'", vc_tristate_switch_names[f->default_on]);
+        if (f->toggle)
+            vc_xml_printf(&children, " toggle='%s'", vc_tristate_bool_names[f->toggle]);
+        vc_xml_printf(&children, "/>\n");
+    }
+    vc_xml_element(buf, "features", NULL, &children);
+    vc_xml_clear(&children);
+}
+
+static void
+format_guest(VcXmlBuf *buf, const VcGuest *g)
+{
+    vc_xml_printf(buf, "<guest>\n");
+    vc_xml_adjust(buf, 2);
+    vc_xml_text_element(buf, "os_type", g->os_type);
+    vc_xml_printf(buf, "<arch name='");
+    vc_xml_escaped(buf, g->arch);
+    vc_xml_printf(buf, "'>\n");
+    vc_xml_adjust(buf, 2);
+    vc_xml_printf(buf, "<wordsize>%u</wordsize>\n", g->wordsize);
+    if (g->emulator)
+        vc_xml_text_element(buf, "emulator", g->emulator);
+    if (g->loader)
+        vc_xml_text_element(buf, "loader", g->loader);
+    format_guest_machines(buf, g->machines, TRUE);
+    for (guint i = 0; i < g->domains->len; i++)
+        format_guest_domain(buf, g_ptr_array_index(g->domains, i));
+    vc_xml_adjust(buf, -2);
+    vc_xml_printf(buf, "</arch>\n");
+    format_guest_features(buf, g);
+    vc_xml_adjust(buf, -2);
+    vc_xml_printf(buf, "</guest>\n\n");
+}
+
+static void
+format_guests(VcXmlBuf *buf, const GPtrArray *guests)
+{
+    for (guint i = 0; i < guests->len; i++)
+        format_guest(buf, g_ptr_array_index(guests, i));
+}
+
 char *
 vc_host_caps_format_xml(const VcHostCaps *caps)
 {
@@ -354,6 +453,7 @@ vc_host_caps_format_xml(const VcHostCaps *caps)
     vc_xml_printf(&buf, "<capabilities>\n\n");
     vc_xml_adjust(&buf, 2);
     format_host(&buf, caps);
+    format_guests(&buf, caps->guests);
     vc_xml_adjust(&buf, -2);
     vc_xml_printf(&buf, "</capabilities>\n");
     return vc_xml_steal(&buf);

@@ -154,6 +154,7 @@ vc_host_caps_new(void)
     caps->cache_banks = g_ptr_array_new_with_free_func(cache_bank_free);
     caps->membw_nodes = g_ptr_array_new_with_free_func(membw_node_free);
     caps->secmodels = g_ptr_array_new_with_free_func(secmodel_free);
+    caps->guests = g_ptr_array_new_with_free_func((GDestroyNotify)vc_guest_free);
     return caps;
 }
 
@@ -177,6 +178,7 @@ vc_host_caps_free(VcHostCaps *caps)
     g_ptr_array_unref(caps->membw_nodes);
     vc_resctrl_monitor_free(caps->membw_monitor);
     g_ptr_array_unref(caps->secmodels);
+    g_ptr_array_unref(caps->guests);
     g_free(caps);
 }
 

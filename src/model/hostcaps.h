@@ -11,6 +11,7 @@
 
 #include "virtcaps.h"
 #include "util/vc-bitmap.h"
+#include "model/guest.h"
 
 /* One <pages> entry: a page size, and for NUMA cells the number of pages. */
 typedef struct {
@@ -185,6 +186,7 @@ struct _VcHostCaps {
     GPtrArray *membw_nodes;      /* VcMemBwNode * */
     VcResctrlMonitor *membw_monitor;
     GPtrArray *secmodels;        /* VcSecModel * */
+    GPtrArray *guests;           /* VcGuest *, model/guest.h */
 };
 
 VcHostCaps *vc_host_caps_new(void);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Compare the <host> section of `virtcaps capabilities` with libvirt's own
-# `virsh -c 'qemu:///embed?root=DIR' capabilities` on this machine.
+# Compare the <host> section and the <guest> entries of `virtcaps capabilities`
+# with libvirt's own `virsh -c 'qemu:///embed?root=DIR' capabilities` on this
+# machine (both see the same qemu-system-* binaries).
 #
 # usage: tests/interop/compare-capabilities.sh [options]
 #   --virtcaps PATH      virtcaps binary (default: build/src/virtcaps, or $VIRTCAPS)
@@ -10,7 +11,8 @@
 #                        (default: /tmp/interop-libvirt-caps.xml; '' to skip)
 #   --root DIR           embedded libvirt root to use (kept; default: a temporary one)
 #
-# Prints `interop host: N elements identical, M differ` and every difference
+# Prints `interop host: N elements identical, M differ`, then `interop guests:
+# ...` for the <guest> entries (each keyed by its arch), and every difference
 # (element path, libvirt's value, ours).  Exit status: 0 when every difference
 # is listed in the known-differences file, 1 otherwise, 2 on errors.
 # Prerequisite: tests/interop/install-libvirt.sh.
@@ -90,4 +92,8 @@ if [[ -s $tmp/virtcaps.err ]]; then
 fi
 rc=0
 "$python" "$here/compare_host.py" "$libvirt_xml" "$tmp/virtcaps.xml" "$known" || rc=$?
+echo
+guest_rc=0
+"$python" "$here/compare_host.py" "$libvirt_xml" "$tmp/virtcaps.xml" "$known" --guests || guest_rc=$?
+((guest_rc > rc)) && rc=$guest_rc
 exit "$rc"

@@ -46,9 +46,10 @@ KEYS = {
     "cache": ("level",),
     "latency": ("initiator", "target", "cache", "type"),
     "bandwidth": ("initiator", "target", "cache", "type"),
+    "domain": ("type",),
 }
 # Repeated elements keyed by their text, or by the text of a child.
-TEXT_KEYED = {"uri_transport"}
+TEXT_KEYED = {"uri_transport", "machine"}
 CHILD_KEYED = {"secmodel": "model"}
 
 KINDS = ("value", "only-libvirt", "only-virtcaps", "order", "text", "any")
@@ -277,8 +278,10 @@ def compare(lv, vc):
 
 
 def main(argv):
+    if len(argv) == 5 and argv[4] == "--guests":
+        return compare_guests(argv, load_known(argv[3]))
     if len(argv) != 4:
-        die("usage: compare_host.py LIBVIRT.xml VIRTCAPS.xml KNOWN-DIFFERENCES.txt")
+        die("usage: compare_host.py LIBVIRT.xml VIRTCAPS.xml KNOWN-DIFFERENCES.txt [--guests]")
     lv = load(argv[1], "libvirt")
     vc = load(argv[2], "virtcaps")
     known = load_known(argv[3])
@@ -340,6 +343,88 @@ def main(argv):
         print(f"known ({reason}): {len(ds)}")
         for d in ds:
             show(d)
+    return 1 if unexpected else 0
+
+
+def load_guests(path, label):
+    """The <guest> elements, each flattened under /guest[@arch='NAME']."""
+    root = ET.parse(path).getroot()
+    out, order = {}, []
+    for g in root.findall("guest"):
+        arch = g.find("arch")
+        name = arch.get("name") if arch is not None else "?"
+        gpath = f"/guest[@arch={q(name)}]"
+        order.append(gpath)
+        flatten(g, gpath, out)
+    return out, order
+
+
+def guests_text(path):
+    """From the first <guest> through the blank line after the last."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    m = re.search(r"^  <guest>\n.*^  </guest>\n\n", text, re.S | re.M)
+    return m.group(0) if m else ""
+
+
+def compare_guests(argv, known):
+    """The <guest> sections: same guests in the same order, each compared
+    element by element; byte for byte once they are element-identical."""
+    lv, lorder = load_guests(argv[1], "libvirt")
+    vc, vorder = load_guests(argv[2], "virtcaps")
+    diffs, status = compare(lv, vc)
+    for p in lorder:
+        if p not in vc:
+            diffs.append((p, "only-libvirt", describe(lv[p]), None))
+    for p in vorder:
+        if p not in lv:
+            diffs.append((p, "only-virtcaps", None, describe(vc[p])))
+    common_l = [p for p in lorder if p in vc]
+    common_v = [p for p in vorder if p in lv]
+    if common_l != common_v:
+        diffs.append(("/guest(order)", "order", " ".join(common_l), " ".join(common_v)))
+    text_note = "skipped (element differences first)"
+    if not diffs:
+        d = first_line_diff(guests_text(argv[1]), guests_text(argv[2]))
+        text_note = "identical" if d is None else f"differs at line {d[0]}"
+        if d is not None:
+            diffs.append((f"/guest(text line {d[0]})", "text", qv(d[1]), qv(d[2])))
+    identical = sum(1 for s in status.values() if s)
+    print(f"interop guests: {len(lorder)} libvirt, {len(vorder)} virtcaps; "
+          f"{identical} elements identical, {len(status) - identical} differ")
+    print(f"byte-for-byte text of the <guest> sections: {text_note}")
+    return report(diffs, known)
+
+
+def report(diffs, known):
+    unexpected, by_reason = [], {}
+    for d in diffs:
+        for regex, kkind, reason, _ in known:
+            if (kkind == "any" or kkind == d[1]) and regex.match(d[0]):
+                by_reason.setdefault(reason, []).append(d)
+                break
+        else:
+            unexpected.append(d)
+
+    def cut(v):
+        v = fmt(v)
+        return v if len(v) <= 200 else v[:200] + "..."
+
+    def show(d):
+        path, kind, a, b = d
+        print(f"  {kind:13} {path}  libvirt={cut(a)}  virtcaps={cut(b)}")
+
+    print(f"differences: {len(diffs)} ({len(diffs) - len(unexpected)} known, {len(unexpected)} unexpected)")
+    if unexpected:
+        print("UNEXPECTED differences (not in known-differences.txt):")
+        for d in unexpected:
+            show(d)
+    for reason, ds in by_reason.items():
+        print(f"known ({reason}): {len(ds)}")
+        for d in ds[:12]:
+            show(d)
+        if len(ds) > 12:
+            print(f"  ... and {len(ds) - 12} more")
     return 1 if unexpected else 0
 
 
