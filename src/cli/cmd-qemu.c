@@ -3,7 +3,9 @@
  *
  * Live (--emulator, default qemu-system-$(uname -m) from PATH) or replayed
  * from a .replies transcript (--replay); --record writes the exchange as a
- * transcript, only once the probe succeeded.  Output goes to stdout in one
+ * transcript, only once the probe succeeded.  A live probe without --record
+ * answers from the facts cache when its key matches (--no-cache: always
+ * probe; see src/qemu/cache.h).  Output goes to stdout in one
  * piece after everything succeeded; errors are one line on stderr.
  */
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <sys/utsname.h>
 
 #include "cli/cmd-qemu.h"
+#include "qemu/cache.h"
 #include "qemu/probe.h"
 
 typedef struct {
@@ -21,6 +24,8 @@ typedef struct {
     char *format;
     char *accel;
     double timeout;
+    gboolean no_cache;
+    char *cache_dir;
 } QemuProbeOptions;
 
 static void
@@ -31,6 +36,7 @@ qemu_probe_options_clear(QemuProbeOptions *o)
     g_free(o->record);
     g_free(o->format);
     g_free(o->accel);
+    g_free(o->cache_dir);
 }
 
 static gboolean
@@ -82,6 +88,22 @@ note_unused(const VcReplay *replay)
               n, report->str);
 }
 
+/* A live probe without --record goes through the cache (cache.h). */
+static json_object *
+cached_probe(const QemuProbeOptions *o, GError **error)
+{
+    g_autofree char *binary = o->emulator ? g_strdup(o->emulator) : default_emulator();
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    VcQemuCacheOptions copts = { .cache_dir = o->cache_dir, .no_cache = o->no_cache,
+                                 .timeout_ms = (guint)(o->timeout * 1000), .accel = o->accel,
+                                 .warnings = warnings };
+    json_object *facts = vc_qemu_facts_for_binary(binary, &copts, NULL, error);
+
+    for (guint i = 0; i < warnings->len; i++)
+        fprintf(stderr, "virtcaps: warning: %s\n", (const char *)warnings->pdata[i]);
+    return facts;
+}
+
 static json_object *
 probe(const QemuProbeOptions *o, GString *record, GError **error)
 {
@@ -94,6 +116,8 @@ probe(const QemuProbeOptions *o, GString *record, GError **error)
         if (!(replies = vc_replies_load(o->replay, error)))
             return NULL;
         src = vc_qemu_source_new_replay(replies);
+    } else if (!record) {
+        return cached_probe(o, error);
     } else {
         g_autofree char *binary = o->emulator ? g_strdup(o->emulator) : default_emulator();
         VcQemuProcessOptions lopts = { .limits.timeout_ms = (guint)(o->timeout * 1000) };
@@ -124,6 +148,11 @@ vc_cmd_qemu_probe(int argc, char **argv)
         { "accel", 0, 0, G_OPTION_ARG_STRING, &o.accel,
           "Accelerators of the first session (default kvm:tcg)", "LIST" },
         { "format", 'f', 0, G_OPTION_ARG_STRING, &o.format, "Output format: json", "FORMAT" },
+        { "no-cache", 0, 0, G_OPTION_ARG_NONE, &o.no_cache,
+          "Probe even if the cache has the answer, and do not store it", NULL },
+        { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.cache_dir,
+          "The cache directory (default: $XDG_CACHE_HOME/virtcaps, root: /var/cache/virtcaps)",
+          "DIR" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("- print the QMP facts of a QEMU binary");

@@ -20,6 +20,7 @@
 #include "cli/cmd-domcaps.h"
 #include "cli/cmd-cpu.h"
 #include "qemu/discover.h"
+#include "cli/cmd-cache.h"
 
 typedef struct {
     char *root;
@@ -233,6 +234,7 @@ static const struct {
     { "cpuid", vc_cmd_cpuid, "decode the host CPUID (vendor, signature, features)" },
     { "qemu-probe", vc_cmd_qemu_probe, "print the QMP facts of a QEMU binary (live or replayed)" },
     { "domcapabilities", vc_cmd_domcapabilities, "print the domain capabilities of an emulator (like virsh domcapabilities)" },
+    { "cache", vc_cmd_cache, "show or clear the cache of QEMU facts" },
     { "version", cmd_version, "print the version" },
 };
 

@@ -6,6 +6,8 @@
  * it, since the probe gives its child a clean environment).  In the normal
  * modes it answers query-version, query-target and query-kvm plausibly and
  * every other command with {"return": {}}, which the probe must survive.
+ * fake-qemu-count behaves like good and appends a line to EXE.probes (EXE:
+ * its own canonical path) per start, so cache tests can count probes.
  */
 #include <errno.h>
 #include <signal.h>
@@ -48,6 +50,7 @@ static const FakeMode modes[] = {
     { "deep", -1, FALSE, FALSE, FALSE, -1, -1, "DEEP", FALSE, 0 },
     { "huge", -1, FALSE, FALSE, FALSE, -1, -1, NULL, FALSE, 2 * 1024 * 1024 },
     { "events", -1, FALSE, FALSE, FALSE, -1, -1, NULL, TRUE, 0 },
+    { "count", -1, FALSE, FALSE, FALSE, -1, -1, NULL, FALSE, 0 },
 };
 
 /* Plausible answers; everything else gets {}. */
@@ -181,6 +184,22 @@ make_reply(const FakeMode *m, int index, json_object *cmd)
     return g_strdup_printf("{\"return\": %s, \"id\": %s}\r\n", ret, id);
 }
 
+/* One line per start, appended in one write (O_APPEND keeps concurrent
+ * starts from overwriting each other). */
+static void
+count_start(void)
+{
+    g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+    g_autofree char *path = g_strconcat(exe ? exe : "fake-qemu", ".probes", NULL);
+    g_autofree char *line = g_strdup_printf("%d\n", (int)getpid());
+    FILE *f = fopen(path, "a");
+
+    if (!f || fputs(line, f) == EOF || fclose(f) == EOF) {
+        fprintf(stderr, "fake-qemu: cannot append to %s\n", path);
+        exit(1);
+    }
+}
+
 static void
 crash(void)
 {
@@ -199,6 +218,8 @@ main(int argc, char **argv)
     g_autofree char *path = socket_path(argc, argv);
     int fd;
 
+    if (strcmp(m->name, "count") == 0)
+        count_start();
     if (m->ignore_term)
         signal(SIGTERM, SIG_IGN);
     if (m->exit_status >= 0) {

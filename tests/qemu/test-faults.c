@@ -134,7 +134,8 @@ static void
 test_cli(void)
 {
     g_autofree char *binary = binary_for(find_case("crash"));
-    const char *argv[] = { virtcaps, "qemu-probe", "--emulator", binary, "--timeout", "2", NULL };
+    const char *argv[] = { virtcaps, "qemu-probe", "--emulator", binary, "--timeout", "2",
+                           "--no-cache", NULL };
     g_autofree char *out = NULL, *errout = NULL;
     g_autofree char *want = NULL;
     g_autoptr(GError) err = NULL;

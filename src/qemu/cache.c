@@ -1,0 +1,1057 @@
+/*
+ * cache.c - the persistent facts cache: key, safe directory, atomic files,
+ * one probe per binary under a lock.  See cache.h and docs/cache.md.
+ */
+#include "qemu/cache.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "virtcaps.h"
+
+#define CACHE_LOG_DOMAIN "virtcaps-cache"
+/* x86_64 facts are about 1 MB; anything far larger is not ours. */
+#define CACHE_MAX_FILE (256 * 1024 * 1024)
+/* The first /proc/cpuinfo record; reading only it keeps big hosts cheap. */
+#define CPUINFO_MAX (64 * 1024)
+/* How long a waiter waits for the probing process before probing itself. */
+#define LOCK_WAIT_US (120 * G_USEC_PER_SEC)
+#define DEFAULT_ACCEL "kvm:tcg"
+
+typedef struct {
+    const VcQemuCacheOptions *opts;
+    char *dir;               /* for messages */
+    int dfd;                 /* the checked directory; -1 when not usable */
+    gboolean warned;         /* one warning per call is enough */
+    gboolean read_only;      /* do not try to write */
+} Cache;
+
+static const VcQemuCacheOptions no_options;
+
+static void
+cache_warn(Cache *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static void
+cache_warn(Cache *c, const char *fmt, ...)
+{
+    va_list ap;
+    char *line;
+
+    if (c->warned)
+        return;
+    c->warned = TRUE;
+    va_start(ap, fmt);
+    line = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (c->opts->warnings) {
+        g_ptr_array_add(c->opts->warnings, line);
+        return;
+    }
+    g_log(CACHE_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "%s", line);
+    g_free(line);
+}
+
+/* ---- The key ------------------------------------------------------------ */
+
+static json_object *
+new_ns(struct timespec ts)
+{
+    return json_object_new_int64((gint64)ts.tv_sec * 1000000000 + ts.tv_nsec);
+}
+
+/* What identifies one version of a file: size, times, and which inode. */
+static json_object *
+stamp_new(const char *path, const struct stat *st)
+{
+    json_object *o = json_object_new_object();
+
+    if (path)
+        json_object_object_add(o, "path", json_object_new_string(path));
+    json_object_object_add(o, "size", json_object_new_int64(st->st_size));
+    json_object_object_add(o, "mtime_ns", new_ns(st->st_mtim));
+    json_object_object_add(o, "ctime_ns", new_ns(st->st_ctim));
+    json_object_object_add(o, "dev", json_object_new_int64((gint64)st->st_dev));
+    json_object_object_add(o, "ino", json_object_new_int64((gint64)st->st_ino));
+    return o;
+}
+
+static json_object *
+stamp_path(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 ? stamp_new(path, &st) : NULL;
+}
+
+static gboolean
+is_module_name(const char *name)
+{
+    return g_str_has_suffix(name, ".so") && name[0] != '.';
+}
+
+static gint
+compare_strings(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in dir that keep (NULL: all) accepts, sorted; none when dir
+ * cannot be read. */
+static GPtrArray *
+sorted_names(const char *dir, gboolean (*keep)(const char *name))
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    const char *name;
+
+    while (d && (name = g_dir_read_name(d)))
+        if (!keep || keep(name))
+            g_ptr_array_add(names, g_strdup(name));
+    g_ptr_array_sort(names, compare_strings);
+    return names;
+}
+
+/* The same for an open directory (the checked cache directory, not a path
+ * that could be swapped meanwhile). */
+static GPtrArray *
+sorted_names_at(int dfd, gboolean (*keep)(const char *name))
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    int fd = dup(dfd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    struct dirent *ent;
+
+    if (!d && fd >= 0)
+        close(fd);
+    while (d && (ent = readdir(d)))
+        if (strcmp(ent->d_name, ".") && strcmp(ent->d_name, "..") && (!keep || keep(ent->d_name)))
+            g_ptr_array_add(names, g_strdup(ent->d_name));
+    if (d)
+        closedir(d);
+    g_ptr_array_sort(names, compare_strings);
+    return names;
+}
+
+/* QEMU loads NAME.so from each module directory: the digest of the .so
+ * files (name, size, times, inode) covers an added, removed, replaced or
+ * rewritten module.  Directories without modules add nothing. */
+static void
+add_module_dir(json_object *arr, const char *dir)
+{
+    g_autoptr(GPtrArray) names = sorted_names(dir, is_module_name);
+    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+    gint64 newest_m = 0, newest_c = 0;
+    json_object *o;
+
+    for (guint i = 0; i < names->len; i++) {
+        g_autofree char *path = g_build_filename(dir, names->pdata[i], NULL);
+        g_autofree char *line = NULL;
+        struct stat st;
+
+        if (stat(path, &st) < 0 && lstat(path, &st) < 0)
+            continue;
+        line = g_strdup_printf("%s %jd %jd.%09ld %jd.%09ld %ju\n", (char *)names->pdata[i],
+                               (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec,
+                               st.st_mtim.tv_nsec, (intmax_t)st.st_ctim.tv_sec,
+                               st.st_ctim.tv_nsec, (uintmax_t)st.st_ino);
+        g_checksum_update(sum, (const guchar *)line, (gssize)strlen(line));
+        newest_m = MAX(newest_m, (gint64)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec);
+        newest_c = MAX(newest_c, (gint64)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec);
+    }
+    if (names->len == 0)
+        return;
+    o = json_object_new_object();
+    json_object_object_add(o, "dir", json_object_new_string(dir));
+    json_object_object_add(o, "modules", json_object_new_int((int)names->len));
+    json_object_object_add(o, "newest_mtime_ns", json_object_new_int64(newest_m));
+    json_object_object_add(o, "newest_ctime_ns", json_object_new_int64(newest_c));
+    json_object_object_add(o, "sha256", json_object_new_string(g_checksum_get_string(sum)));
+    json_object_array_add(arr, o);
+}
+
+static gboolean
+is_multiarch_name(const char *name)
+{
+    return strstr(name, "-linux-") != NULL;
+}
+
+/* Where QEMU looks for modules (util/module.c): its configured module
+ * directory, relocated with the binary (PREFIX/lib/qemu, PREFIX/lib64/qemu,
+ * Debian's PREFIX/lib/TRIPLET/qemu), the binary's own directory (a build
+ * tree), and /var/run/qemu/VERSION (kept across package upgrades).  The
+ * environment's QEMU_MODULE_DIR does not reach the probed QEMU. */
+static json_object *
+key_modules(const char *canon)
+{
+    g_autofree char *bindir = g_path_get_dirname(canon);
+    g_autofree char *prefix = g_path_get_dirname(bindir);
+    g_autofree char *libdir = g_build_filename(prefix, "lib", NULL);
+    g_autoptr(GPtrArray) triplets = sorted_names(libdir, is_multiarch_name);
+    g_autoptr(GPtrArray) upgrades = sorted_names("/var/run/qemu", NULL);
+    json_object *arr = json_object_new_array();
+
+    add_module_dir(arr, bindir);
+    for (guint i = 0; i < triplets->len; i++) {
+        g_autofree char *dir = g_build_filename(libdir, triplets->pdata[i], "qemu", NULL);
+
+        add_module_dir(arr, dir);
+    }
+    for (const char *const *lib = (const char *const[]){ "lib", "lib64", NULL }; *lib; lib++) {
+        g_autofree char *dir = g_build_filename(prefix, *lib, "qemu", NULL);
+
+        add_module_dir(arr, dir);
+    }
+    for (guint i = 0; i < upgrades->len; i++) {
+        g_autofree char *dir = g_build_filename("/var/run/qemu", upgrades->pdata[i], NULL);
+
+        add_module_dir(arr, dir);
+    }
+    return arr;
+}
+
+/* A host value: its text (trailing newline removed), null when the file
+ * does not exist, "<unreadable: REASON>" when it cannot be read. */
+static json_object *
+host_value(const char *root, const char *path)
+{
+    g_autofree char *real = g_strconcat(root, path, NULL);
+    g_autofree char *text = NULL;
+    g_autoptr(GError) err = NULL;
+
+    if (!g_file_get_contents(real, &text, NULL, &err)) {
+        if (g_error_matches(err, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+            return NULL;
+        return json_object_new_string(err->code == G_FILE_ERROR_ACCES
+                                      ? "<unreadable: permission denied>" : "<unreadable>");
+    }
+    return json_object_new_string(g_strchomp(text));
+}
+
+static json_object *
+key_kernel(const char *root)
+{
+    json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "release", host_value(root, "/proc/sys/kernel/osrelease"));
+    json_object_object_add(o, "version", host_value(root, "/proc/sys/kernel/version"));
+    /* Boot options (kvm.*, mitigations=) shape what KVM offers. */
+    json_object_object_add(o, "cmdline", host_value(root, "/proc/cmdline"));
+    return o;
+}
+
+static gboolean
+is_kvm_module(const char *name)
+{
+    return g_str_has_prefix(name, "kvm");
+}
+
+/* Every parameter of every kvm* module (kvm, kvm_intel, kvm_amd, kvm_hv,
+ * ...): nested, sev, sev_es, tdx, enable_pmu and the rest all shape what
+ * QEMU reports under KVM; one that changes invalidates, which is safe. */
+static json_object *
+key_kvm_parameters(const char *root)
+{
+    g_autofree char *sysmod = g_strconcat(root, "/sys/module", NULL);
+    g_autoptr(GPtrArray) mods = sorted_names(sysmod, is_kvm_module);
+    json_object *o = json_object_new_object();
+
+    for (guint i = 0; i < mods->len; i++) {
+        g_autofree char *pdir = g_build_filename(sysmod, mods->pdata[i], "parameters", NULL);
+        g_autoptr(GPtrArray) params = sorted_names(pdir, NULL);
+
+        for (guint j = 0; j < params->len; j++) {
+            g_autofree char *path = g_strdup_printf("/sys/module/%s/parameters/%s",
+                                                    (char *)mods->pdata[i],
+                                                    (char *)params->pdata[j]);
+            g_autofree char *name = g_strdup_printf("%s.%s", (char *)mods->pdata[i],
+                                                    (char *)params->pdata[j]);
+
+            json_object_object_add(o, name, host_value(root, path));
+        }
+    }
+    return o;
+}
+
+static gboolean
+host_exists(const char *root, const char *path)
+{
+    g_autofree char *real = g_strconcat(root, path, NULL);
+    struct stat st;
+
+    return stat(real, &st) == 0;
+}
+
+/* libvirt's virQEMUCapsIsValid: KVM usable by us (it asks for the QEMU
+ * user), nested support, secure guests (AMD SEV: kvm_amd.sev and /dev/sev;
+ * s390: prot_virt_host). */
+static json_object *
+key_kvm(const char *root)
+{
+    g_autofree char *dev = g_strconcat(root, "/dev/kvm", NULL);
+    json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "device", json_object_new_boolean(host_exists(root, "/dev/kvm")));
+    json_object_object_add(o, "usable", json_object_new_boolean(access(dev, R_OK | W_OK) == 0));
+    json_object_object_add(o, "sev_device", json_object_new_boolean(host_exists(root, "/dev/sev")));
+    json_object_object_add(o, "prot_virt_host",
+                           host_value(root, "/sys/firmware/uv/prot_virt_host"));
+    json_object_object_add(o, "parameters", key_kvm_parameters(root));
+    return o;
+}
+
+/* The first /proc/cpuinfo record, up to its blank line. */
+static char *
+read_first_cpu(const char *root)
+{
+    g_autofree char *real = g_strconcat(root, "/proc/cpuinfo", NULL);
+    g_autoptr(GString) text = g_string_new(NULL);
+    char buf[4096];
+    int fd = open(real, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return NULL;
+    while (text->len < CPUINFO_MAX && !strstr(text->str, "\n\n")) {
+        ssize_t n = read(fd, buf, sizeof(buf));
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        g_string_append_len(text, buf, n);
+    }
+    close(fd);
+    if (strstr(text->str, "\n\n"))
+        g_string_truncate(text, (gsize)(strstr(text->str, "\n\n") - text->str));
+    return g_string_free(g_steal_pointer(&text), FALSE);
+}
+
+/* Fields that identify the CPU model, stepping, microcode and features on
+ * x86, Arm, POWER, s390 and RISC-V; per-CPU and moving values (cpu MHz,
+ * apicid, core id) stay out or the key would never match. */
+static const char *const cpu_fields[] = {
+    "vendor_id", "cpu family", "model", "model name", "stepping", "microcode", "flags", "bugs",
+    "CPU implementer", "CPU architecture", "CPU variant", "CPU part", "CPU revision",
+    "Features", "cpu", "revision", "platform", "machine", "features", "facilities",
+    "isa", "mmu", "mvendorid", "marchid", "mimpid", "uarch",
+};
+
+static gboolean
+is_cpu_field(const char *name)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(cpu_fields); i++)
+        if (strcmp(name, cpu_fields[i]) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+static json_object *
+key_cpu(const char *root)
+{
+    g_autofree char *first = read_first_cpu(root);
+    g_auto(GStrv) lines = NULL;
+    json_object *o;
+
+    if (!first)
+        return NULL;
+    o = json_object_new_object();
+    lines = g_strsplit(first, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        char *colon = strchr(*l, ':');
+        g_autofree char *name = colon ? g_strstrip(g_strndup(*l, (gsize)(colon - *l))) : NULL;
+
+        if (name && is_cpu_field(name))
+            json_object_object_add(o, name, json_object_new_string(g_strstrip(colon + 1)));
+    }
+    return o;
+}
+
+/* The library (or program) holding this code: a rebuilt virtcaps with the
+ * same version number still invalidates, as libvirt's own ctime does. */
+static json_object *
+key_self(void)
+{
+    Dl_info info;
+    char *real;
+    json_object *o;
+
+    if (!dladdr((void *)vc_qemu_cache_key, &info) || !info.dli_fname)
+        return NULL;
+    if (!(real = realpath(info.dli_fname, NULL)))
+        return NULL;
+    o = stamp_path(real);
+    free(real);
+    return o;
+}
+
+json_object *
+vc_qemu_cache_key(const char *canon, const VcQemuCacheOptions *opts)
+{
+    const char *root = "";
+    json_object *key = json_object_new_object();
+
+    opts = opts ? opts : &no_options;
+    root = opts->root ? opts->root : "";
+    json_object_object_add(key, "cache_format", json_object_new_int(VC_QEMU_CACHE_FORMAT));
+    json_object_object_add(key, "facts_format", json_object_new_int(VC_QEMU_FACTS_FORMAT));
+    json_object_object_add(key, "virtcaps",
+                           json_object_new_string(opts->version ? opts->version : vc_version()));
+    json_object_object_add(key, "self", key_self());
+    json_object_object_add(key, "accel",
+                           json_object_new_string(opts->accel ? opts->accel : DEFAULT_ACCEL));
+    json_object_object_add(key, "binary", stamp_path(canon));
+    json_object_object_add(key, "modules", key_modules(canon));
+    /* ldconfig rewrites it whenever a shared library comes or goes: a
+     * module whose library went away no longer loads. */
+    json_object_object_add(key, "ld_cache", stamp_path("/etc/ld.so.cache"));
+    json_object_object_add(key, "kernel", key_kernel(root));
+    json_object_object_add(key, "kvm", key_kvm(root));
+    json_object_object_add(key, "cpu", key_cpu(root));
+    return key;
+}
+
+/* ---- The directory ------------------------------------------------------ */
+
+char *
+vc_qemu_cache_dir(const VcQemuCacheOptions *opts)
+{
+    if (opts && opts->cache_dir)
+        return g_strdup(opts->cache_dir);
+    if (geteuid() == 0)
+        return g_strdup("/var/cache/virtcaps");
+    return g_build_filename(g_get_user_cache_dir(), "virtcaps", NULL);
+}
+
+/* Why dir (open as fd) must not be trusted, or NULL.  A directory that
+ * someone else can write lets them plant the answer. */
+static char *
+unsafe_dir_reason(int fd)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) < 0)
+        return g_strdup_printf("cannot stat: %s", g_strerror(errno));
+    if (st.st_uid != geteuid())
+        return g_strdup_printf("owned by uid %u, not %u", (unsigned)st.st_uid,
+                               (unsigned)geteuid());
+    if (st.st_mode & (S_IWGRP | S_IWOTH))
+        return g_strdup_printf("writable by group or others (mode %04o)",
+                               (unsigned)(st.st_mode & 07777));
+    return NULL;
+}
+
+static int
+open_dir_nofollow(const char *dir, GError **error)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+
+    if (fd >= 0)
+        return fd;
+    if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s: is a symbolic link", dir);
+    else
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: %s", dir,
+                    g_strerror(errno));
+    return -1;
+}
+
+/* Open (create = make it, 0700, and its parents) and check the directory. */
+static int
+checked_dir(const char *dir, gboolean create, GError **error)
+{
+    g_autofree char *parent = g_path_get_dirname(dir);
+    g_autofree char *why = NULL;
+    int fd;
+
+    if (create && (g_mkdir_with_parents(parent, 0700) < 0 ||
+                   (mkdir(dir, 0700) < 0 && errno != EEXIST))) {
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot create: %s",
+                    dir, g_strerror(errno));
+        return -1;
+    }
+    if ((fd = open_dir_nofollow(dir, error)) < 0)
+        return -1;
+    if ((why = unsafe_dir_reason(fd))) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_PERM, "%s: %s", dir, why);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static gboolean
+cache_open(Cache *c, const VcQemuCacheOptions *opts)
+{
+    g_autoptr(GError) err = NULL;
+
+    c->opts = opts;
+    c->dir = vc_qemu_cache_dir(opts);
+    c->dfd = checked_dir(c->dir, TRUE, &err);
+    if (c->dfd < 0)
+        cache_warn(c, "%s; not using the cache", err->message);
+    return c->dfd >= 0;
+}
+
+static void
+cache_close(Cache *c)
+{
+    if (c->dfd >= 0)
+        close(c->dfd);
+    c->dfd = -1;
+    g_clear_pointer(&c->dir, g_free);
+}
+
+/* ---- Entries ------------------------------------------------------------ */
+
+/* The entry's base name: a hash of what selects the entry, so that it is
+ * fixed-length and safe whatever the path holds. */
+static char *
+entry_base(const char *canon, const char *accel)
+{
+    g_autofree char *id = g_strconcat(canon, "\n", accel, NULL);
+    g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, id, -1);
+
+    return g_strndup(sum, 32);
+}
+
+/* Open name in the directory without following a link and check that it
+ * is a regular file of ours; -1 with *why (NULL for "does not exist"). */
+static int
+open_entry(int dfd, const char *name, struct stat *st, char **why)
+{
+    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+    *why = NULL;
+    if (fd < 0) {
+        if (errno != ENOENT)
+            *why = g_strdup(errno == ELOOP ? "is a symbolic link" : g_strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, st) < 0)
+        *why = g_strdup_printf("cannot stat: %s", g_strerror(errno));
+    else if (!S_ISREG(st->st_mode))
+        *why = g_strdup("is not a regular file");
+    else if (st->st_uid != geteuid())
+        *why = g_strdup_printf("is owned by uid %u, not %u", (unsigned)st->st_uid,
+                               (unsigned)geteuid());
+    else if (st->st_size > CACHE_MAX_FILE)
+        *why = g_strdup_printf("is too large (%jd bytes)", (intmax_t)st->st_size);
+    if (*why) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static char *
+read_fd(int fd, gsize size, char **why)
+{
+    char *buf = g_malloc(size + 1);
+    gsize done = 0;
+
+    while (done < size) {
+        ssize_t n = read(fd, buf + done, size - done);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            *why = g_strdup(n < 0 ? g_strerror(errno) : "shorter than its size");
+            g_free(buf);
+            return NULL;
+        }
+        done += (gsize)n;
+    }
+    buf[done] = '\0';
+    return buf;
+}
+
+static json_object *
+parse_entry(const char *text, gsize len, char **why)
+{
+    json_tokener *tok = json_tokener_new_ex(VC_QMP_DEFAULT_MAX_DEPTH + 8);
+    json_object *root = json_tokener_parse_ex(tok, text, (int)len);
+    enum json_tokener_error jerr = json_tokener_get_error(tok);
+    gsize end = json_tokener_get_parse_end(tok);
+
+    json_tokener_free(tok);
+    if (len == 0) {
+        *why = g_strdup("empty file");
+        return NULL;
+    }
+    if (jerr != json_tokener_success || !root) {
+        *why = g_strdup_printf("invalid JSON (%s)", jerr == json_tokener_continue
+                               ? "truncated" : json_tokener_error_desc(jerr));
+        json_object_put(root);
+        return NULL;
+    }
+    while (end < len && g_ascii_isspace(text[end]))
+        end++;
+    if (end < len) {
+        *why = g_strdup("trailing data after the JSON value");
+        json_object_put(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* The parsed file if it has the cache layout, else NULL and *why. */
+static json_object *
+read_entry(int dfd, const char *name, struct stat *st, char **why)
+{
+    g_autofree char *text = NULL;
+    json_object *root, *key, *facts, *format;
+    int fd = open_entry(dfd, name, st, why);
+
+    if (fd < 0)
+        return NULL;
+    text = read_fd(fd, (gsize)st->st_size, why);
+    close(fd);
+    if (!text || !(root = parse_entry(text, (gsize)st->st_size, why)))
+        return NULL;
+    if (!json_object_is_type(root, json_type_object) ||
+        !json_object_object_get_ex(root, "virtcaps_cache", &format) ||
+        !json_object_is_type(format, json_type_int) ||
+        !json_object_object_get_ex(root, "key", &key) ||
+        !json_object_is_type(key, json_type_object) ||
+        !json_object_object_get_ex(root, "facts", &facts) ||
+        !json_object_is_type(facts, json_type_object)) {
+        *why = g_strdup("not a virtcaps cache file");
+        json_object_put(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* The stored facts if the stored key equals key; a bad file is one
+ * warning, an outdated one is only a debug note. */
+static json_object *
+cache_load(Cache *c, const char *name, json_object *key)
+{
+    g_autofree char *why = NULL;
+    g_autoptr(VcJson) root = NULL;
+    struct stat st;
+
+    if (!(root = read_entry(c->dfd, name, &st, &why))) {
+        if (why)
+            cache_warn(c, "%s/%s: %s; ignoring it", c->dir, name, why);
+        return NULL;
+    }
+    if (!json_object_equal(json_object_object_get(root, "key"), key)) {
+        g_log(CACHE_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s/%s: outdated", c->dir, name);
+        return NULL;
+    }
+    return json_object_get(json_object_object_get(root, "facts"));
+}
+
+static gboolean
+write_all(int fd, const char *text, gsize len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, text, len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = ENOSPC;
+            return FALSE;
+        }
+        text += n;
+        len -= (gsize)n;
+    }
+    return TRUE;
+}
+
+/* Write text into a new file in the directory, durable, and rename it to
+ * name: readers see the old entry or the new one, never half of one. */
+static gboolean
+write_atomic(int dfd, const char *name, const char *text, char **why)
+{
+    g_autofree char *tmp = g_strdup_printf(".tmp-%s-%08x", name, g_random_int());
+    int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    gboolean ok;
+    int saved;
+
+    if (fd < 0) {
+        *why = g_strdup(g_strerror(errno));
+        return FALSE;
+    }
+    ok = write_all(fd, text, strlen(text)) && fsync(fd) == 0;
+    saved = errno;
+    if (close(fd) < 0 && ok) {
+        ok = FALSE;
+        saved = errno;
+    }
+    if (ok && renameat(dfd, tmp, dfd, name) == 0) {
+        fsync(dfd);  /* the rename itself; failing here loses only the entry */
+        return TRUE;
+    }
+    if (ok)
+        saved = errno;
+    unlinkat(dfd, tmp, 0);
+    *why = g_strdup(g_strerror(saved));
+    return FALSE;
+}
+
+static void
+cache_store(Cache *c, const char *name, json_object *key, json_object *facts)
+{
+    g_autoptr(VcJson) root = json_object_new_object();
+    g_autofree char *why = NULL;
+    const char *text;
+
+    if (c->read_only)
+        return;
+    json_object_object_add(root, "virtcaps_cache", json_object_new_int(VC_QEMU_CACHE_FORMAT));
+    json_object_object_add(root, "key", json_object_get(key));
+    json_object_object_add(root, "facts", json_object_get(facts));
+    text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
+                                          JSON_C_TO_STRING_NOSLASHESCAPE);
+    if (!write_atomic(c->dfd, name, text, &why))
+        cache_warn(c, "%s/%s: cannot write: %s; the answer is probed, not cached", c->dir,
+                   name, why);
+}
+
+/* ---- The lock ----------------------------------------------------------- */
+
+static int
+open_lock(Cache *c, const char *name)
+{
+    int flags = O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+    int fd = openat(c->dfd, name, O_RDWR | O_CREAT | flags, 0600);
+    struct stat st;
+
+    /* A read-only directory: an existing lock file still serialises; a
+     * write would fail, so say so once and do not try. */
+    if (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM)) {
+        cache_warn(c, "%s: cannot write (%s); the answer is probed, not cached", c->dir,
+                   g_strerror(errno));
+        c->read_only = TRUE;
+        fd = openat(c->dfd, name, O_RDONLY | flags);
+    }
+    if (fd < 0) {
+        if (!c->read_only)
+            cache_warn(c, "%s/%s: %s; probing without the lock", c->dir, name,
+                       errno == ELOOP ? "is a symbolic link" : g_strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+        cache_warn(c, "%s/%s: not a regular file of ours; probing without the lock", c->dir,
+                   name);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Wait for the lock, polling, so that a stuck holder cannot hang us;
+ * *waited tells whether someone else held it. */
+static int
+cache_lock(Cache *c, const char *name, gboolean *waited)
+{
+    int fd = open_lock(c, name);
+    gint64 deadline = g_get_monotonic_time() + LOCK_WAIT_US;
+    gulong pause_us = 500;
+
+    *waited = FALSE;
+    if (fd < 0)
+        return -1;
+    while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        int e = errno;
+
+        *waited = TRUE;
+        if ((e != EWOULDBLOCK && e != EINTR) || g_get_monotonic_time() > deadline) {
+            cache_warn(c, "%s/%s: cannot lock: %s; probing without the lock", c->dir, name,
+                       e == EWOULDBLOCK ? "held too long" : g_strerror(e));
+            close(fd);
+            return -1;
+        }
+        g_usleep(pause_us);
+        pause_us = MIN(pause_us * 2, 20000);
+    }
+    return fd;
+}
+
+/* ---- Facts for a binary ------------------------------------------------- */
+
+static json_object *
+probe_live(const char *binary, const VcQemuCacheOptions *opts, GError **error)
+{
+    VcQemuProcessOptions popts = { .limits.timeout_ms = opts->timeout_ms };
+    VcQemuProbeOptions probe_opts = { opts->accel };
+    g_autoptr(VcQemuSource) src = vc_qemu_source_new_live(binary, &popts);
+
+    return vc_qemu_probe(src, &probe_opts, error);
+}
+
+/* The canonical path of binary as the probe would run it, or NULL (then
+ * the probe reports the problem). */
+static char *
+canonical_binary(const char *binary)
+{
+    g_autofree char *found = g_find_program_in_path(binary);
+    char *real;
+    char *out;
+
+    if (!found || !(real = realpath(found, NULL)))
+        return NULL;
+    out = g_strdup(real);
+    free(real);
+    return out;
+}
+
+/* Probe under the lock (re-checking first: another process may have
+ * written the entry while we waited) and store the result if nothing in
+ * the key moved during the probe.  If we waited and there is still no
+ * entry, the holder failed (or could not store): probe without holding
+ * the lock, so that callers of a broken binary fail in parallel rather
+ * than one time limit after another. */
+static json_object *
+probe_and_store(Cache *c, const char *binary, const char *canon, const char *base,
+                json_object *key, gboolean *from_cache, GError **error)
+{
+    g_autofree char *name = g_strconcat(base, ".json", NULL);
+    g_autofree char *lock_name = g_strconcat(base, ".lock", NULL);
+    g_autoptr(VcJson) after = NULL;
+    json_object *facts;
+    gboolean waited;
+    int lock = cache_lock(c, lock_name, &waited);
+
+    if (lock >= 0 && (facts = cache_load(c, name, key))) {
+        *from_cache = TRUE;
+        close(lock);
+        return facts;
+    }
+    if (lock >= 0 && waited) {
+        close(lock);
+        lock = -1;
+    }
+    facts = probe_live(binary, c->opts, error);
+    if (facts) {
+        after = vc_qemu_cache_key(canon, c->opts);
+        if (json_object_equal(after, key))
+            cache_store(c, name, key, facts);
+        else
+            g_log(CACHE_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s: changed while probed; not stored",
+                  canon);
+    }
+    if (lock >= 0)
+        close(lock);
+    return facts;
+}
+
+json_object *
+vc_qemu_facts_for_binary(const char *binary, const VcQemuCacheOptions *opts,
+                         gboolean *from_cache, GError **error)
+{
+    g_autofree char *canon = NULL, *base = NULL, *name = NULL;
+    g_autoptr(VcJson) key = NULL;
+    Cache c = { .dfd = -1 };
+    gboolean hit = FALSE;
+    json_object *facts;
+
+    opts = opts ? opts : &no_options;
+    if (opts->no_cache || !(canon = canonical_binary(binary)) || !cache_open(&c, opts)) {
+        facts = probe_live(binary, opts, error);
+        goto out;
+    }
+    key = vc_qemu_cache_key(canon, opts);
+    base = entry_base(canon, opts->accel ? opts->accel : DEFAULT_ACCEL);
+    name = g_strconcat(base, ".json", NULL);
+    if ((facts = cache_load(&c, name, key)))
+        hit = TRUE;
+    else
+        facts = probe_and_store(&c, binary, canon, base, key, &hit, error);
+ out:
+    cache_close(&c);
+    if (from_cache)
+        *from_cache = hit;
+    return facts;
+}
+
+/* ---- Listing and clearing ----------------------------------------------- */
+
+void
+vc_qemu_cache_entry_free(VcQemuCacheEntry *e)
+{
+    if (!e)
+        return;
+    g_free(e->file);
+    g_free(e->binary);
+    g_free(e->accel);
+    g_free(e->summary);
+    g_free(e->problem);
+    g_free(e);
+}
+
+static const char *
+str_at(json_object *obj, const char *a, const char *b)
+{
+    json_object *v = json_object_object_get(obj, a);
+
+    if (b)
+        v = json_object_object_get(v, b);
+    return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+static char *
+qemu_version(json_object *facts)
+{
+    json_object *ret = vc_qemu_facts_return(facts, 0, "query-version");
+    json_object *q = json_object_object_get(ret, "qemu");
+    const char *package = str_at(ret, "package", NULL);
+
+    if (!q)
+        return g_strdup("QEMU ?");
+    return g_strdup_printf("QEMU %d.%d.%d%s%s%s",
+                           json_object_get_int(json_object_object_get(q, "major")),
+                           json_object_get_int(json_object_object_get(q, "minor")),
+                           json_object_get_int(json_object_object_get(q, "micro")),
+                           package && *package ? " (" : "", package ? package : "",
+                           package && *package ? ")" : "");
+}
+
+/* QEMU version; kernel; KVM; CPU signature and microcode. */
+static char *
+entry_summary(json_object *root)
+{
+    json_object *key = json_object_object_get(root, "key");
+    json_object *kvm = json_object_object_get(key, "kvm");
+    g_autofree char *qemu = qemu_version(json_object_object_get(root, "facts"));
+    const char *vendor = str_at(key, "cpu", "vendor_id");
+    const char *model = str_at(key, "cpu", "model name");
+
+    return g_strdup_printf("%s; virtcaps %s; kernel %s; KVM %s; CPU %s%s%s%s%s", qemu,
+                           str_at(key, "virtcaps", NULL) ? str_at(key, "virtcaps", NULL) : "?",
+                           str_at(key, "kernel", "release") ? str_at(key, "kernel", "release")
+                                                            : "?",
+                           json_object_get_boolean(json_object_object_get(kvm, "usable"))
+                           ? "usable" : "not usable",
+                           vendor ? vendor : "?", model ? " " : "", model ? model : "",
+                           str_at(key, "cpu", "microcode") ? " microcode " : "",
+                           str_at(key, "cpu", "microcode") ? str_at(key, "cpu", "microcode")
+                                                           : "");
+}
+
+static VcQemuCacheEntry *
+describe_entry(int dfd, const char *name, const VcQemuCacheOptions *opts)
+{
+    VcQemuCacheEntry *e = g_new0(VcQemuCacheEntry, 1);
+    g_autoptr(VcJson) root = NULL, now = NULL;
+    VcQemuCacheOptions current = *opts;
+    struct stat st = { 0 };
+
+    e->file = g_strdup(name);
+    root = read_entry(dfd, name, &st, &e->problem);
+    e->size = st.st_size;
+    e->age_s = st.st_mtime ? MAX(0, g_get_real_time() / G_USEC_PER_SEC - st.st_mtime) : 0;
+    if (!root)
+        return e;
+    e->binary = g_strdup(str_at(json_object_object_get(root, "key"), "binary", "path"));
+    e->accel = g_strdup(str_at(root, "key", "accel"));
+    e->summary = entry_summary(root);
+    if (e->binary && e->accel) {
+        current.accel = e->accel;
+        now = vc_qemu_cache_key(e->binary, &current);
+        e->valid = json_object_equal(now, json_object_object_get(root, "key"));
+    }
+    return e;
+}
+
+static gint
+compare_entries(gconstpointer a, gconstpointer b)
+{
+    const VcQemuCacheEntry *x = *(VcQemuCacheEntry *const *)a;
+    const VcQemuCacheEntry *y = *(VcQemuCacheEntry *const *)b;
+    int r = g_strcmp0(x->binary, y->binary);
+
+    return r ? r : g_strcmp0(x->file, y->file);
+}
+
+static gboolean
+is_entry_name(const char *name)
+{
+    return g_str_has_suffix(name, ".json") && name[0] != '.';
+}
+
+/* The checked directory, or -2 when it does not exist (no entries). */
+static int
+existing_dir(const char *dir, GError **error)
+{
+    struct stat st;
+
+    if (lstat(dir, &st) < 0 && errno == ENOENT)
+        return -2;
+    return checked_dir(dir, FALSE, error);
+}
+
+GPtrArray *
+vc_qemu_cache_list(const VcQemuCacheOptions *opts, GError **error)
+{
+    g_autofree char *dir = vc_qemu_cache_dir(opts);
+    GPtrArray *entries = g_ptr_array_new_with_free_func((GDestroyNotify)vc_qemu_cache_entry_free);
+    g_autoptr(GPtrArray) names = NULL;
+    int dfd;
+
+    opts = opts ? opts : &no_options;
+    if ((dfd = existing_dir(dir, error)) == -1) {
+        g_ptr_array_unref(entries);
+        return NULL;
+    }
+    if (dfd == -2)
+        return entries;
+    names = sorted_names_at(dfd, is_entry_name);
+    for (guint i = 0; i < names->len; i++)
+        g_ptr_array_add(entries, describe_entry(dfd, names->pdata[i], opts));
+    close(dfd);
+    g_ptr_array_sort(entries, compare_entries);
+    return entries;
+}
+
+static gboolean
+is_cache_file(const char *name)
+{
+    return is_entry_name(name) || g_str_has_suffix(name, ".lock") ||
+           g_str_has_prefix(name, ".tmp-");
+}
+
+gboolean
+vc_qemu_cache_clear(const VcQemuCacheOptions *opts, guint *removed, GError **error)
+{
+    g_autofree char *dir = vc_qemu_cache_dir(opts);
+    g_autoptr(GPtrArray) names = NULL;
+    guint n = 0;
+    int dfd;
+
+    if (removed)
+        *removed = 0;
+    if ((dfd = existing_dir(dir, error)) == -1)
+        return FALSE;
+    if (dfd == -2)
+        return TRUE;
+    names = sorted_names_at(dfd, is_cache_file);
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = names->pdata[i];
+
+        if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT) {
+            g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+                        "%s/%s: cannot remove: %s", dir, name, g_strerror(errno));
+            close(dfd);
+            return FALSE;
+        }
+        n += is_entry_name(name);
+    }
+    close(dfd);
+    if (removed)
+        *removed = n;
+    return TRUE;
+}

@@ -1,0 +1,84 @@
+/*
+ * cache.h - a persistent cache of QEMU probe facts, one file per binary.
+ *
+ * The cache answers only when its key equals, member by member, the key
+ * computed now from everything that can change what the probe would say:
+ * the binary (canonical path, size, mtime and ctime in ns, device, inode),
+ * the .so files of every directory QEMU loads modules from, virtcaps itself
+ * (version, facts and cache format numbers, the library file), the kernel
+ * (release and build), KVM (/dev/kvm usable, every kvm* module parameter,
+ * /dev/sev, s390 prot_virt_host), the host CPU (signature, microcode,
+ * flags) and the accelerator list.  The key is stored in the file and
+ * compared in full; a hash of the canonical path and the accelerator list
+ * only names the file.  Details and threat model: docs/cache.md.
+ *
+ * Location: opts->cache_dir, else /var/cache/virtcaps for root, else
+ * $XDG_CACHE_HOME/virtcaps (default ~/.cache/virtcaps).  Every problem with
+ * the cache (unsafe directory, foreign or corrupt file, full disk,
+ * read-only directory) is one warning naming the file, and the answer then
+ * comes from a probe: the cache never causes a wrong answer or a failure.
+ */
+#ifndef VC_QEMU_CACHE_H
+#define VC_QEMU_CACHE_H
+
+#include "qemu/probe.h"
+
+G_BEGIN_DECLS
+
+/* Version of the cache file layout (the "virtcaps_cache" member). */
+#define VC_QEMU_CACHE_FORMAT 1
+
+typedef struct {
+    const char *cache_dir;  /* NULL: the default location (above) */
+    gboolean no_cache;      /* probe; neither read nor write the cache */
+    guint timeout_ms;       /* limit of QEMU's start and each exchange; 0: default */
+    const char *accel;      /* first session's accelerators; NULL: "kvm:tcg" */
+    GPtrArray *warnings;    /* one-line warnings are appended (owned strings);
+                             * NULL: logged at G_LOG_LEVEL_MESSAGE */
+    /* For tests: read /proc, /sys and /dev under root, and key on version
+     * instead of vc_version().  NULL: the running host, the real version. */
+    const char *root;
+    const char *version;
+} VcQemuCacheOptions;
+
+/* The facts of binary (a path, or a name looked up in PATH), from the cache
+ * when its key matches, else from a live probe (then stored).  opts may be
+ * NULL.  *from_cache (may be NULL) tells which.  Concurrent callers on the
+ * same cache probe a binary once: the others wait for its entry.  Errors
+ * are the probe's (one line naming the binary).  Threads may call it at
+ * once (the lock is per open file), each with its own warnings array. */
+json_object *vc_qemu_facts_for_binary(const char *binary, const VcQemuCacheOptions *opts,
+                                      gboolean *from_cache, GError **error);
+
+/* The directory opts would use (opts may be NULL). */
+char *vc_qemu_cache_dir(const VcQemuCacheOptions *opts);
+
+/* The current key of the canonical binary path canon under opts (see
+ * above).  Exposed for `virtcaps cache show` and tests. */
+json_object *vc_qemu_cache_key(const char *canon, const VcQemuCacheOptions *opts);
+
+typedef struct {
+    char *file;          /* the entry's file name in the cache directory */
+    char *binary;        /* the canonical binary path; NULL if unreadable */
+    char *accel;
+    char *summary;       /* one line: QEMU version, kernel, KVM, CPU */
+    gint64 age_s;        /* seconds since written */
+    goffset size;        /* bytes */
+    gboolean valid;      /* the stored key equals the current one */
+    char *problem;       /* why the file is not a usable entry, else NULL */
+} VcQemuCacheEntry;
+
+void vc_qemu_cache_entry_free(VcQemuCacheEntry *e);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VcQemuCacheEntry, vc_qemu_cache_entry_free)
+
+/* The entries of the cache directory of opts, sorted by binary.  A missing
+ * directory has none; an unsafe one is an error. */
+GPtrArray *vc_qemu_cache_list(const VcQemuCacheOptions *opts, GError **error);
+
+/* Remove every entry, lock and leftover temporary file; *removed (may be
+ * NULL) counts the entries. */
+gboolean vc_qemu_cache_clear(const VcQemuCacheOptions *opts, guint *removed, GError **error);
+
+G_END_DECLS
+
+#endif /* VC_QEMU_CACHE_H */

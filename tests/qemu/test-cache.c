@@ -1,0 +1,962 @@
+/*
+ * The QEMU facts cache (src/qemu/cache.h) against a fake emulator that
+ * counts its starts (fake-qemu-count, a copy, so the tests can touch it):
+ * hits and misses, every key component invalidating, bad files (truncated,
+ * corrupt, wrong layout, foreign-owned, planted symlinks), an unsafe or
+ * read-only directory, a full disk, 32 concurrent CLI invocations on an
+ * empty cache, and `virtcaps cache show|clear`.
+ *
+ * Usage: test-qemu-cache FAKE_QEMU VIRTCAPS
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "qemu/cache.h"
+
+#define NOBODY 65534
+#define CONCURRENT 32
+
+static char *fake_src;
+static const char *virtcaps;
+static char *workdir;
+
+/* One test's world: a fake binary under PREFIX/bin, a host tree and a
+ * cache directory, all fresh. */
+typedef struct {
+    char *dir;
+    char *binary;
+    char *moddir;     /* PREFIX/lib/qemu */
+    char *root;
+    char *cache;
+    const char *version;
+    const char *accel;
+    GPtrArray *warnings;
+} World;
+
+static void
+put_file(const char *path, const char *text)
+{
+    g_autofree char *parent = g_path_get_dirname(path);
+
+    g_assert_cmpint(g_mkdir_with_parents(parent, 0755), ==, 0);
+    g_assert_true(g_file_set_contents(path, text, -1, NULL));
+}
+
+static void
+put_host_file(World *w, const char *path, const char *text)
+{
+    g_autofree char *real = g_strconcat(w->root, path, NULL);
+
+    put_file(real, text);
+}
+
+static void
+copy_binary(const char *to)
+{
+    g_autofree char *data = NULL;
+    gsize len;
+
+    g_assert_true(g_file_get_contents(fake_src, &data, &len, NULL));
+    g_assert_true(g_file_set_contents(to, data, (gssize)len, NULL));
+    g_assert_cmpint(chmod(to, 0755), ==, 0);
+}
+
+static World *
+world_new(void)
+{
+    static guint n;
+    World *w = g_new0(World, 1);
+
+    w->dir = g_strdup_printf("%s/w%u", workdir, n++);
+    w->binary = g_build_filename(w->dir, "prefix", "bin", "fake-qemu-count", NULL);
+    w->moddir = g_build_filename(w->dir, "prefix", "lib", "qemu", NULL);
+    w->root = g_build_filename(w->dir, "root", NULL);
+    w->cache = g_build_filename(w->dir, "cache", NULL);
+    w->warnings = g_ptr_array_new_with_free_func(g_free);
+    g_assert_cmpint(g_mkdir_with_parents(w->moddir, 0755), ==, 0);
+    g_assert_cmpint(g_mkdir_with_parents(w->dir, 0755), ==, 0);
+    put_file(w->binary, "");
+    copy_binary(w->binary);
+    put_host_file(w, "/proc/sys/kernel/osrelease", "6.1.0-test\n");
+    put_host_file(w, "/proc/sys/kernel/version", "#1 SMP Debian 6.1.1\n");
+    put_host_file(w, "/proc/cpuinfo", "processor\t: 0\nvendor_id\t: AuthenticAMD\n"
+                  "cpu family\t: 25\nmodel\t\t: 17\nstepping\t: 1\nmicrocode\t: 0x1000065\n"
+                  "cpu MHz\t\t: 2596.1\nflags\t\t: fpu sse\n\nprocessor\t: 1\n");
+    put_host_file(w, "/sys/module/kvm_amd/parameters/nested", "1\n");
+    put_host_file(w, "/sys/module/kvm/parameters/enable_pmu", "Y\n");
+    return w;
+}
+
+static void
+remove_tree(const char *path)
+{
+    const char *argv[] = { "rm", "-rf", path, NULL };
+
+    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                               NULL, NULL, NULL));
+}
+
+static void
+world_free(World *w)
+{
+    remove_tree(w->dir);
+    g_free(w->dir);
+    g_free(w->binary);
+    g_free(w->moddir);
+    g_free(w->root);
+    g_free(w->cache);
+    g_ptr_array_unref(w->warnings);
+    g_free(w);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(World, world_free)
+
+static guint
+probes(World *w)
+{
+    g_autofree char *path = g_strconcat(w->binary, ".probes", NULL);
+    g_autofree char *text = NULL;
+    guint n = 0;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return 0;
+    for (const char *p = text; *p; p++)
+        n += *p == '\n';
+    return n;
+}
+
+/* The facts through the cache; *hit tells whether they came from it. */
+static json_object *
+facts(World *w, gboolean *hit)
+{
+    VcQemuCacheOptions opts = { .cache_dir = w->cache, .timeout_ms = 5000, .accel = w->accel,
+                                .warnings = w->warnings, .root = w->root,
+                                .version = w->version };
+    g_autoptr(GError) err = NULL;
+    json_object *f;
+
+    g_ptr_array_set_size(w->warnings, 0);
+    f = vc_qemu_facts_for_binary(w->binary, &opts, hit, &err);
+    g_assert_no_error(err);
+    g_assert_nonnull(f);
+    g_assert_cmpstr(json_object_get_string(json_object_object_get(
+                        vc_qemu_facts_return(f, 0, "query-target"), "arch")), ==, "x86_64");
+    return f;
+}
+
+/* One call: expect a hit or a probe, and n warnings. */
+static void
+expect(World *w, gboolean want_hit, guint n_warnings)
+{
+    guint before = probes(w);
+    gboolean hit = !want_hit;
+    g_autoptr(VcJson) f = facts(w, &hit);
+
+    for (guint i = 0; i < w->warnings->len; i++)
+        g_test_message("warning: %s", (char *)w->warnings->pdata[i]);
+    g_assert_cmpint(hit, ==, want_hit);
+    g_assert_cmpuint(probes(w), ==, before + (want_hit ? 0 : 1));
+    g_assert_cmpuint(w->warnings->len, ==, n_warnings);
+}
+
+static void
+expect_warning(World *w, const char *part)
+{
+    g_assert_cmpuint(w->warnings->len, ==, 1);
+    if (!strstr(w->warnings->pdata[0], part))
+        g_error("warning \"%s\" lacks \"%s\"", (char *)w->warnings->pdata[0], part);
+    g_assert_null(strchr(w->warnings->pdata[0], '\n'));
+}
+
+/* The one entry file of the cache directory. */
+static char *
+entry_path(World *w)
+{
+    g_autoptr(GDir) d = g_dir_open(w->cache, 0, NULL);
+    const char *name;
+
+    g_assert_nonnull(d);
+    while ((name = g_dir_read_name(d)))
+        if (g_str_has_suffix(name, ".json"))
+            return g_build_filename(w->cache, name, NULL);
+    g_error("no entry in %s", w->cache);
+}
+
+static guint
+count_entries(World *w)
+{
+    g_autoptr(GDir) d = g_dir_open(w->cache, 0, NULL);
+    const char *name;
+    guint n = 0;
+
+    while (d && (name = g_dir_read_name(d)))
+        n += g_str_has_suffix(name, ".json");
+    return n;
+}
+
+static void
+assert_only_entries(World *w)
+{
+    g_autoptr(GDir) d = g_dir_open(w->cache, 0, NULL);
+    const char *name;
+
+    while (d && (name = g_dir_read_name(d)))
+        if (!g_str_has_suffix(name, ".json") && !g_str_has_suffix(name, ".lock"))
+            g_error("%s left in the cache directory", name);
+}
+
+/* ---- Hits, misses and the key ------------------------------------------ */
+
+static void
+test_hit_miss(void)
+{
+    g_autoptr(World) w = world_new();
+    g_autoptr(VcJson) cold = NULL, warm = NULL;
+    gboolean hit;
+    struct stat st;
+
+    cold = facts(w, &hit);
+    g_assert_false(hit);
+    warm = facts(w, &hit);
+    g_assert_true(hit);
+    g_assert_true(json_object_equal(cold, warm));
+    g_assert_cmpuint(probes(w), ==, 1);
+    g_assert_cmpint(stat(w->cache, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 07777, ==, 0700);
+    assert_only_entries(w);
+}
+
+static void
+touch(const char *path, time_t sec)
+{
+    struct timespec ts[2] = { { sec, 0 }, { sec, 0 } };
+
+    g_assert_cmpint(utimensat(AT_FDCWD, path, ts, 0), ==, 0);
+}
+
+static void
+change_mtime(World *w)
+{
+    touch(w->binary, 1000000000);
+}
+
+static void
+change_size(World *w)
+{
+    FILE *f = fopen(w->binary, "a");
+
+    g_assert_nonnull(f);
+    fputs("trailing bytes an ELF loader ignores", f);
+    fclose(f);
+}
+
+static void
+replace_binary(World *w)
+{
+    g_autofree char *tmp = g_strconcat(w->binary, ".new", NULL);
+
+    copy_binary(tmp);
+    g_assert_cmpint(rename(tmp, w->binary), ==, 0);
+}
+
+static void
+add_module(World *w)
+{
+    g_autofree char *path = g_build_filename(w->moddir, "hw-display-fake.so", NULL);
+
+    put_file(path, "module");
+}
+
+static void
+touch_module(World *w)
+{
+    g_autofree char *path = g_build_filename(w->moddir, "hw-display-fake.so", NULL);
+
+    touch(path, 1000000000);
+}
+
+static void
+add_triplet_module(World *w)
+{
+    g_autofree char *path = g_build_filename(w->dir, "prefix", "lib", "x86_64-linux-gnu",
+                                             "qemu", "accel-tcg-x86_64.so", NULL);
+
+    put_file(path, "module");
+}
+
+static void
+change_version(World *w)
+{
+    w->version = "99.0-test";
+}
+
+static void
+change_accel(World *w)
+{
+    w->accel = "tcg";
+}
+
+static void
+change_osrelease(World *w)
+{
+    put_host_file(w, "/proc/sys/kernel/osrelease", "6.12.0-test\n");
+}
+
+static void
+change_kernel_build(World *w)
+{
+    put_host_file(w, "/proc/sys/kernel/version", "#2 SMP Debian 6.1.2\n");
+}
+
+static void
+change_cmdline(World *w)
+{
+    put_host_file(w, "/proc/cmdline", "root=/dev/vda1 kvm_amd.nested=0\n");
+}
+
+static void
+add_kvm_device(World *w)
+{
+    put_host_file(w, "/dev/kvm", "");
+}
+
+static void
+change_nested(World *w)
+{
+    put_host_file(w, "/sys/module/kvm_amd/parameters/nested", "0\n");
+}
+
+static void
+add_sev(World *w)
+{
+    put_host_file(w, "/sys/module/kvm_amd/parameters/sev", "Y\n");
+}
+
+static void
+add_sev_device(World *w)
+{
+    put_host_file(w, "/dev/sev", "");
+}
+
+static void
+add_prot_virt(World *w)
+{
+    put_host_file(w, "/sys/firmware/uv/prot_virt_host", "1\n");
+}
+
+static void
+change_microcode(World *w)
+{
+    put_host_file(w, "/proc/cpuinfo", "processor\t: 0\nvendor_id\t: AuthenticAMD\n"
+                  "cpu family\t: 25\nmodel\t\t: 17\nstepping\t: 1\nmicrocode\t: 0x1000066\n"
+                  "cpu MHz\t\t: 2596.1\nflags\t\t: fpu sse\n\n");
+}
+
+static void
+change_signature(World *w)
+{
+    put_host_file(w, "/proc/cpuinfo", "processor\t: 0\nvendor_id\t: AuthenticAMD\n"
+                  "cpu family\t: 25\nmodel\t\t: 17\nstepping\t: 2\nmicrocode\t: 0x1000065\n"
+                  "cpu MHz\t\t: 2596.1\nflags\t\t: fpu sse\n\n");
+}
+
+static void
+change_cpu_mhz(World *w)
+{
+    put_host_file(w, "/proc/cpuinfo", "processor\t: 0\nvendor_id\t: AuthenticAMD\n"
+                  "cpu family\t: 25\nmodel\t\t: 17\nstepping\t: 1\nmicrocode\t: 0x1000065\n"
+                  "cpu MHz\t\t: 3100.0\nflags\t\t: fpu sse\n\nprocessor\t: 1\n");
+}
+
+typedef struct {
+    const char *name;
+    void (*change)(World *w);
+    gboolean invalidates;
+} KeyCase;
+
+static const KeyCase key_cases[] = {
+    { "binary-mtime", change_mtime, TRUE },
+    { "binary-size", change_size, TRUE },
+    { "binary-replaced", replace_binary, TRUE },
+    { "module-added", add_module, TRUE },
+    { "multiarch-module-added", add_triplet_module, TRUE },
+    { "version", change_version, TRUE },
+    { "accel", change_accel, TRUE },
+    { "osrelease", change_osrelease, TRUE },
+    { "kernel-build", change_kernel_build, TRUE },
+    { "kernel-cmdline", change_cmdline, TRUE },
+    { "kvm-device", add_kvm_device, TRUE },
+    { "kvm-nested", change_nested, TRUE },
+    { "kvm-sev", add_sev, TRUE },
+    { "sev-device", add_sev_device, TRUE },
+    { "s390-prot-virt", add_prot_virt, TRUE },
+    { "microcode", change_microcode, TRUE },
+    { "cpu-signature", change_signature, TRUE },
+    { "cpu-mhz", change_cpu_mhz, FALSE },  /* moves all the time: not in the key */
+};
+
+/* Warm, change one thing: a miss (one probe), then a hit again. */
+static void
+test_key(gconstpointer data)
+{
+    const KeyCase *c = data;
+    g_autoptr(World) w = world_new();
+
+    expect(w, FALSE, 0);
+    expect(w, TRUE, 0);
+    c->change(w);
+    expect(w, !c->invalidates, 0);
+    expect(w, TRUE, 0);
+}
+
+/* A module touched in place (same name and size) still invalidates. */
+static void
+test_module_touched(void)
+{
+    g_autoptr(World) w = world_new();
+
+    add_module(w);
+    expect(w, FALSE, 0);
+    touch_module(w);
+    expect(w, FALSE, 0);
+    expect(w, TRUE, 0);
+}
+
+/* Each accelerator list has its own entry: both stay warm. */
+static void
+test_accel_entries(void)
+{
+    g_autoptr(World) w = world_new();
+
+    expect(w, FALSE, 0);
+    change_accel(w);
+    expect(w, FALSE, 0);
+    expect(w, TRUE, 0);
+    w->accel = NULL;
+    expect(w, TRUE, 0);
+}
+
+/* ---- Bad files ---------------------------------------------------------- */
+
+static void
+truncate_entry(World *w)
+{
+    g_autofree char *path = entry_path(w);
+    struct stat st;
+
+    g_assert_cmpint(stat(path, &st), ==, 0);
+    g_assert_cmpint(truncate(path, st.st_size / 2), ==, 0);
+}
+
+static void
+corrupt_entry(World *w)
+{
+    g_autofree char *path = entry_path(w);
+    int fd = open(path, O_WRONLY);
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(pwrite(fd, "}]]x{\"", 6, 40), ==, 6);
+    close(fd);
+}
+
+static void
+foreign_layout(World *w)
+{
+    g_autofree char *path = entry_path(w);
+
+    put_file(path, "{\"virtcaps_cache\": 1, \"facts\": [1, 2]}\n");
+}
+
+static void
+empty_entry(World *w)
+{
+    g_autofree char *path = entry_path(w);
+
+    put_file(path, "");
+}
+
+static void
+foreign_owner(World *w)
+{
+    g_autofree char *path = entry_path(w);
+
+    g_assert_cmpint(chown(path, NOBODY, NOBODY), ==, 0);
+}
+
+static void
+symlink_entry(World *w)
+{
+    g_autofree char *path = entry_path(w);
+    g_autofree char *target = g_build_filename(w->dir, "elsewhere.json", NULL);
+    g_autofree char *data = NULL;
+
+    /* A valid entry behind the link: it must still not be followed. */
+    g_assert_true(g_file_get_contents(path, &data, NULL, NULL));
+    put_file(target, data);
+    g_assert_cmpint(unlink(path), ==, 0);
+    g_assert_cmpint(symlink(target, path), ==, 0);
+}
+
+static void
+fifo_entry(World *w)
+{
+    g_autofree char *path = entry_path(w);
+
+    g_assert_cmpint(unlink(path), ==, 0);
+    g_assert_cmpint(mkfifo(path, 0600), ==, 0);
+}
+
+typedef struct {
+    const char *name;
+    void (*spoil)(World *w);
+    const char *warning;
+    gboolean needs_root;
+} BadCase;
+
+static const BadCase bad_cases[] = {
+    { "truncated", truncate_entry, "invalid JSON (truncated); ignoring it", FALSE },
+    { "corrupt", corrupt_entry, "invalid JSON", FALSE },
+    { "empty", empty_entry, "empty file; ignoring it", FALSE },
+    { "wrong-layout", foreign_layout, "not a virtcaps cache file; ignoring it", FALSE },
+    { "foreign-owner", foreign_owner, "is owned by uid 65534", TRUE },
+    { "symlink", symlink_entry, "is a symbolic link; ignoring it", FALSE },
+    { "fifo", fifo_entry, "is not a regular file; ignoring it", FALSE },
+};
+
+/* A bad entry: one warning naming it, a probe, and a good entry after. */
+static void
+test_bad_file(gconstpointer data)
+{
+    const BadCase *c = data;
+    g_autoptr(World) w = world_new();
+    g_autofree char *path = NULL;
+    struct stat st;
+
+    if (c->needs_root && geteuid() != 0) {
+        g_test_skip("needs root to give a file away");
+        return;
+    }
+    expect(w, FALSE, 0);
+    c->spoil(w);
+    path = entry_path(w);
+    expect(w, FALSE, 1);
+    expect_warning(w, path);
+    expect_warning(w, c->warning);
+    g_assert_cmpint(lstat(path, &st), ==, 0);
+    g_assert_true(S_ISREG(st.st_mode));
+    g_assert_cmpuint(st.st_uid, ==, geteuid());
+    expect(w, TRUE, 0);
+    assert_only_entries(w);
+}
+
+/* ---- The directory ------------------------------------------------------ */
+
+static void
+test_dir_symlink(void)
+{
+    g_autoptr(World) w = world_new();
+    g_autofree char *real = g_build_filename(w->dir, "real-cache", NULL);
+    g_autoptr(GDir) d = NULL;
+
+    g_assert_cmpint(mkdir(real, 0700), ==, 0);
+    g_assert_cmpint(symlink(real, w->cache), ==, 0);
+    expect(w, FALSE, 1);
+    expect_warning(w, "is a symbolic link; not using the cache");
+    expect(w, FALSE, 1);
+    d = g_dir_open(real, 0, NULL);
+    g_assert_null(g_dir_read_name(d));
+}
+
+static void
+test_dir_group_writable(void)
+{
+    g_autoptr(World) w = world_new();
+
+    expect(w, FALSE, 0);
+    g_assert_cmpint(chmod(w->cache, 0770), ==, 0);
+    expect(w, FALSE, 1);
+    expect_warning(w, "writable by group or others (mode 0770); not using the cache");
+}
+
+static void
+test_dir_foreign(void)
+{
+    g_autoptr(World) w = world_new();
+
+    if (geteuid() != 0) {
+        g_test_skip("needs root to give a directory away");
+        return;
+    }
+    g_assert_cmpint(mkdir(w->cache, 0700), ==, 0);
+    g_assert_cmpint(chown(w->cache, NOBODY, NOBODY), ==, 0);
+    expect(w, FALSE, 1);
+    expect_warning(w, "owned by uid 65534");
+}
+
+/* Root writes anywhere: without CAP_DAC_OVERRIDE it obeys the mode bits. */
+static void
+drop_capabilities(void)
+{
+    struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct caps[2];
+
+    memset(caps, 0, sizeof(caps));
+    if (geteuid() == 0 && syscall(SYS_capset, &hdr, caps) != 0)
+        g_error("capset: %s", g_strerror(errno));
+}
+
+/* /dev/kvm that stops or starts being usable (permissions) invalidates. */
+static void
+kvm_access_body(World *w)
+{
+    g_autofree char *dev = g_strconcat(w->root, "/dev/kvm", NULL);
+
+    drop_capabilities();
+    expect(w, TRUE, 0);
+    g_assert_cmpint(chmod(dev, 0), ==, 0);
+    expect(w, FALSE, 0);
+    expect(w, TRUE, 0);
+    g_assert_cmpint(chmod(dev, 0600), ==, 0);
+    expect(w, FALSE, 0);
+}
+
+/* Run body in a child process (with limits the parent must not keep). */
+static void
+in_child(World *w, void (*body)(World *w))
+{
+    pid_t pid = fork();
+    int status;
+
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        body(w);
+        _exit(0);
+    }
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void
+read_only_body(World *w)
+{
+    drop_capabilities();
+    expect(w, TRUE, 0);            /* reading still works */
+    change_mtime(w);
+    expect(w, FALSE, 1);           /* a probe, one warning, nothing written */
+    expect_warning(w, "cannot write");
+    expect(w, FALSE, 1);
+}
+
+/* Empty and read-only: not even a lock file can be made. */
+static void
+read_only_empty_body(World *w)
+{
+    drop_capabilities();
+    expect(w, FALSE, 1);
+    expect_warning(w, "cannot write (Permission denied); the answer is probed, not cached");
+    expect(w, FALSE, 1);
+}
+
+static void
+test_dir_read_only(void)
+{
+    g_autoptr(World) w = world_new();
+
+    expect(w, FALSE, 0);
+    g_assert_cmpint(chmod(w->cache, 0500), ==, 0);
+    in_child(w, read_only_body);
+    g_assert_cmpint(chmod(w->cache, 0700), ==, 0);
+    remove_tree(w->cache);
+    g_assert_cmpint(mkdir(w->cache, 0500), ==, 0);
+    in_child(w, read_only_empty_body);
+    g_assert_cmpint(chmod(w->cache, 0700), ==, 0);
+}
+
+static void
+test_kvm_access(void)
+{
+    g_autoptr(World) w = world_new();
+
+    add_kvm_device(w);
+    g_assert_cmpint(chmod(w->root, 0755), ==, 0);
+    expect(w, FALSE, 0);
+    in_child(w, kvm_access_body);
+}
+
+/* Writes fail as on a full disk (the file size limit gives EFBIG). */
+static void
+full_disk_body(World *w)
+{
+    struct rlimit small = { 64, 64 };
+
+    signal(SIGXFSZ, SIG_IGN);
+    g_assert_cmpint(setrlimit(RLIMIT_FSIZE, &small), ==, 0);
+    change_mtime(w);
+    expect(w, FALSE, 1);
+    expect_warning(w, "cannot write: File too large; the answer is probed, not cached");
+    expect(w, FALSE, 1);
+}
+
+static void
+test_full_disk(void)
+{
+    g_autoptr(World) w = world_new();
+    g_autofree char *path = NULL, *before = NULL, *after = NULL;
+
+    expect(w, FALSE, 0);
+    path = entry_path(w);
+    g_assert_true(g_file_get_contents(path, &before, NULL, NULL));
+    in_child(w, full_disk_body);
+    g_assert_true(g_file_get_contents(path, &after, NULL, NULL));
+    g_assert_cmpstr(before, ==, after);  /* the old entry is intact */
+    assert_only_entries(w);               /* no temporary file left */
+}
+
+/* ---- The command line --------------------------------------------------- */
+
+static char *run_cli(int want_status, ...) G_GNUC_NULL_TERMINATED;
+
+/* No GSubprocess: its helper thread would haunt the children that other
+ * tests fork (valgrind reports its memory as lost there). */
+static GPid
+spawn_probe(World *w, const char *out, const char *errout)
+{
+    const char *argv[] = { virtcaps, "qemu-probe", "--emulator", w->binary, "--cache-dir",
+                           w->cache, NULL };
+    g_autoptr(GError) err = NULL;
+    int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int efd = open(errout, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    GPid pid = 0;
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(efd, >=, 0);
+    g_assert_true(g_spawn_async_with_fds(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                         NULL, NULL, &pid, -1, fd, efd, &err));
+    g_assert_no_error(err);
+    close(fd);
+    close(efd);
+    return pid;
+}
+
+/* 32 at once: identical outputs, one probe, and at most one warning each
+ * (want_warning: the one every warning must contain). */
+static void
+run_concurrent(World *w, const char *want_warning)
+{
+    GPid pids[CONCURRENT];
+    g_autofree char *first = NULL;
+
+    for (guint i = 0; i < CONCURRENT; i++) {
+        g_autofree char *out = g_strdup_printf("%s/out-%u", w->dir, i);
+        g_autofree char *errout = g_strdup_printf("%s/err-%u", w->dir, i);
+
+        pids[i] = spawn_probe(w, out, errout);
+    }
+    for (guint i = 0; i < CONCURRENT; i++) {
+        g_autofree char *out = g_strdup_printf("%s/out-%u", w->dir, i);
+        g_autofree char *errout = g_strdup_printf("%s/err-%u", w->dir, i);
+        g_autofree char *text = NULL, *errtext = NULL;
+        int status;
+
+        g_assert_true(g_file_get_contents(errout, &errtext, NULL, NULL));
+        if (*errtext && (!want_warning || !strstr(errtext, want_warning) ||
+                         strchr(errtext, '\n') != errtext + strlen(errtext) - 1))
+            g_error("unexpected stderr: %s", errtext);
+
+        g_assert_cmpint(waitpid(pids[i], &status, 0), ==, pids[i]);
+        g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        g_assert_true(g_file_get_contents(out, &text, NULL, NULL));
+        g_assert_true(g_str_has_prefix(text, "{\n"));
+        if (!first)
+            first = g_steal_pointer(&text);
+        else
+            g_assert_cmpstr(text, ==, first);
+    }
+    g_assert_cmpuint(probes(w), ==, 1);
+    assert_only_entries(w);
+}
+
+static void
+test_concurrent(void)
+{
+    g_autoptr(World) w = world_new();
+
+    run_concurrent(w, NULL);
+}
+
+/* The same with a corrupt entry in the way: it is replaced once. */
+static void
+test_concurrent_corrupt(void)
+{
+    g_autoptr(World) w = world_new();
+    g_autofree char *counter = g_strconcat(w->binary, ".probes", NULL);
+    g_autofree char *path = NULL;
+    g_autofree char *text = NULL;
+
+    g_free(run_cli(0, "qemu-probe", "--emulator", w->binary, "--cache-dir", w->cache, NULL));
+    path = entry_path(w);
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    text[strlen(text) / 2] = '\0';
+    put_file(path, text);
+    g_assert_cmpint(truncate(counter, 0), ==, 0);
+    run_concurrent(w, "invalid JSON (truncated); ignoring it");
+}
+
+/* A binary that fails to probe: the error every time, nothing stored. */
+static void
+test_probe_failure(void)
+{
+    g_autoptr(World) w = world_new();
+    g_autofree char *bad = g_build_filename(w->dir, "prefix", "bin", "fake-qemu-exit", NULL);
+    VcQemuCacheOptions opts = { .cache_dir = w->cache, .timeout_ms = 5000,
+                                .warnings = w->warnings, .root = w->root };
+
+    copy_binary(bad);
+    for (int i = 0; i < 2; i++) {
+        g_autoptr(GError) err = NULL;
+        gboolean hit = TRUE;
+
+        g_assert_null(vc_qemu_facts_for_binary(bad, &opts, &hit, &err));
+        g_assert_false(hit);
+        g_assert_error(err, VC_QEMU_ERROR, VC_QEMU_ERROR_PROCESS);
+        g_assert_true(g_str_has_prefix(err->message, bad));
+    }
+    g_assert_cmpuint(w->warnings->len, ==, 0);
+    g_assert_cmpuint(count_entries(w), ==, 0);
+}
+
+static char *
+run_cli(int want_status, ...)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_autofree char *out = NULL, *err_text = NULL;
+    g_autoptr(GError) err = NULL;
+    const char *arg;
+    va_list ap;
+    int status;
+
+    g_ptr_array_add(argv, (char *)virtcaps);
+    va_start(ap, want_status);
+    while ((arg = va_arg(ap, const char *)))
+        g_ptr_array_add(argv, (char *)arg);
+    va_end(ap);
+    g_ptr_array_add(argv, NULL);
+    g_assert_true(g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err_text, &status, &err));
+    g_assert_no_error(err);
+    g_test_message("stdout: %s\nstderr: %s", out, err_text);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, want_status);
+    return g_strconcat(out, err_text, NULL);
+}
+
+static void
+assert_contains(const char *text, const char *part)
+{
+    if (!strstr(text, part))
+        g_error("\"%s\" lacks \"%s\"", text, part);
+}
+
+/* The CLI has no --root: its entries are keyed on this host. */
+static void
+test_cli(void)
+{
+    g_autoptr(World) w = world_new();
+    g_autofree char *canon = realpath(w->binary, NULL);
+    g_autofree char *show = NULL, *stale = NULL, *cleared = NULL, *empty = NULL, *out = NULL;
+    g_autofree char *header = g_strdup_printf("%s: 0 entries", w->cache);
+
+    g_free(run_cli(0, "qemu-probe", "--emulator", w->binary, "--cache-dir", w->cache, NULL));
+    show = run_cli(0, "cache", "show", "--cache-dir", w->cache, NULL);
+    assert_contains(show, ": 1 entry\n");
+    assert_contains(show, canon);
+    assert_contains(show, "[kvm:tcg]: valid,");
+    assert_contains(show, "QEMU 7.2.0 (fake)");
+    change_mtime(w);
+    stale = run_cli(0, "cache", "show", "--cache-dir", w->cache, NULL);
+    assert_contains(stale, "[kvm:tcg]: stale,");
+    cleared = run_cli(0, "cache", "clear", "--cache-dir", w->cache, NULL);
+    assert_contains(cleared, ": removed 1 entry");
+    empty = run_cli(0, "cache", "show", "--cache-dir", w->cache, NULL);
+    assert_contains(empty, header);
+    /* --no-cache: probes every time and writes nothing. */
+    out = run_cli(0, "qemu-probe", "--emulator", w->binary, "--cache-dir", w->cache,
+                  "--no-cache", NULL);
+    g_assert_cmpuint(probes(w), ==, 2);
+    g_free(run_cli(0, "qemu-probe", "--emulator", w->binary, "--no-cache", "--cache-dir",
+                   w->cache, NULL));
+    g_assert_cmpuint(probes(w), ==, 3);
+    g_free(empty);
+    empty = run_cli(0, "cache", "show", "--cache-dir", w->cache, NULL);
+    assert_contains(empty, header);
+}
+
+/* The CLI prints a cache warning as one line and still answers. */
+static void
+test_cli_warning(void)
+{
+    g_autoptr(World) w = world_new();
+    g_autofree char *real = g_build_filename(w->dir, "real-cache", NULL);
+    g_autofree char *out = NULL, *want = NULL;
+
+    g_assert_cmpint(mkdir(real, 0700), ==, 0);
+    g_assert_cmpint(symlink(real, w->cache), ==, 0);
+    out = run_cli(0, "qemu-probe", "--emulator", w->binary, "--cache-dir", w->cache, NULL);
+    want = g_strdup_printf("virtcaps: warning: %s: is a symbolic link; not using the cache\n",
+                           w->cache);
+    assert_contains(out, want);
+    assert_contains(out, "\"query-target\"");
+}
+
+int
+main(int argc, char **argv)
+{
+    int rc;
+
+    g_test_init(&argc, &argv, NULL);
+    if (argc != 3) {
+        fprintf(stderr, "usage: test-qemu-cache FAKE_QEMU VIRTCAPS\n");
+        return 2;
+    }
+    fake_src = g_canonicalize_filename(argv[1], NULL);
+    virtcaps = argv[2];
+    workdir = g_dir_make_tmp("virtcaps-cache-XXXXXX", NULL);
+    g_assert_nonnull(workdir);
+    g_test_add_func("/cache/hit-miss", test_hit_miss);
+    for (gsize i = 0; i < G_N_ELEMENTS(key_cases); i++) {
+        g_autofree char *path = g_strdup_printf("/cache/key/%s", key_cases[i].name);
+
+        g_test_add_data_func(path, &key_cases[i], test_key);
+    }
+    g_test_add_func("/cache/key/module-touched", test_module_touched);
+    g_test_add_func("/cache/key/kvm-access", test_kvm_access);
+    g_test_add_func("/cache/accel-entries", test_accel_entries);
+    for (gsize i = 0; i < G_N_ELEMENTS(bad_cases); i++) {
+        g_autofree char *path = g_strdup_printf("/cache/bad/%s", bad_cases[i].name);
+
+        g_test_add_data_func(path, &bad_cases[i], test_bad_file);
+    }
+    g_test_add_func("/cache/dir/symlink", test_dir_symlink);
+    g_test_add_func("/cache/dir/group-writable", test_dir_group_writable);
+    g_test_add_func("/cache/dir/foreign", test_dir_foreign);
+    g_test_add_func("/cache/dir/read-only", test_dir_read_only);
+    g_test_add_func("/cache/dir/full-disk", test_full_disk);
+    g_test_add_func("/cache/concurrent", test_concurrent);
+    g_test_add_func("/cache/concurrent-corrupt", test_concurrent_corrupt);
+    g_test_add_func("/cache/probe-failure", test_probe_failure);
+    g_test_add_func("/cache/cli/show-clear-no-cache", test_cli);
+    g_test_add_func("/cache/cli/warning", test_cli_warning);
+    rc = g_test_run();
+    remove_tree(workdir);
+    g_free(workdir);
+    g_free(fake_src);
+    return rc;
+}
