@@ -17,6 +17,7 @@
 #include "domcaps/hostfacts.h"
 #include "domcaps/policy.h"
 #include "format/domcaps-xml.h"
+#include "qemu/cache.h"
 #include "qemu/probe.h"
 
 typedef struct {
@@ -27,6 +28,8 @@ typedef struct {
     char *replay;
     char *host_facts;
     char *format;
+    char *cache_dir;
+    gboolean no_cache;
 } DomcapsOptions;
 
 /* libvirt's architecture names whose QEMU binary is named differently. */
@@ -50,6 +53,7 @@ options_clear(DomcapsOptions *o)
     g_free(o->replay);
     g_free(o->host_facts);
     g_free(o->format);
+    g_free(o->cache_dir);
 }
 
 static gboolean
@@ -84,8 +88,11 @@ default_emulator(const char *arch)
     return found ? found : g_build_filename("/usr/bin", name, NULL);
 }
 
+/* A transcript is probed as is; a live emulator goes through the facts
+ * cache, which probes only when its key has changed. */
 static json_object *
-probe(const DomcapsOptions *o, const VcHostFacts *host, const char *emulator, GError **error)
+probe(const DomcapsOptions *o, const VcHostFacts *host, const char *emulator,
+      GPtrArray *warnings, GError **error)
 {
     g_autoptr(VcReplies) replies = NULL;
     g_autoptr(VcQemuSource) src = NULL;
@@ -96,9 +103,10 @@ probe(const DomcapsOptions *o, const VcHostFacts *host, const char *emulator, GE
             return NULL;
         src = vc_qemu_source_new_replay(replies);
     } else {
-        VcQemuProcessOptions lopts = { .limits.timeout_ms = VC_QMP_DEFAULT_TIMEOUT_MS };
+        VcQemuCacheOptions copts = { o->cache_dir, o->no_cache, 0, popts.accel,
+                                     warnings, NULL, NULL };
 
-        src = vc_qemu_source_new_live(emulator, &lopts);
+        return vc_qemu_facts_for_binary(emulator, &copts, NULL, error);
     }
     return vc_qemu_probe(src, &popts, error);
 }
@@ -124,7 +132,7 @@ domcaps_xml(const DomcapsOptions *o, GError **error)
     if (o->host_facts && !vc_host_facts_apply_file(host, o->host_facts, error))
         return NULL;
     emulator = o->emulator ? g_strdup(o->emulator) : default_emulator(o->arch ? o->arch : host->arch);
-    if (!(facts = probe(o, host, emulator, error)))
+    if (!(facts = probe(o, host, emulator, warnings, error)))
         return NULL;
     firmwares = vc_firmware_load(host->firmware_dirs, warnings);
     print_warnings(warnings);
@@ -152,6 +160,10 @@ vc_cmd_domcapabilities(int argc, char **argv)
         { "host-facts", 0, 0, G_OPTION_ARG_FILENAME, &o.host_facts,
           "Override host facts with the JSON facts in FILE", "FILE" },
         { "format", 'f', 0, G_OPTION_ARG_STRING, &o.format, "Output format: xml", "FORMAT" },
+        { "no-cache", 0, 0, G_OPTION_ARG_NONE, &o.no_cache,
+          "Probe the emulator; neither read nor write the facts cache", NULL },
+        { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.cache_dir,
+          "Keep the facts cache in DIR", "DIR" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("- print the domain capabilities of an emulator");

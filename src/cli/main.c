@@ -3,6 +3,7 @@
  *
  *   virtcaps capabilities [--root DIR] [--facts FILE] [--format xml|json]
  *                         [--no-guests] [--emulator PATH]... [--replay ARCH=FILE]...
+ *                         [--no-cache] [--cache-dir DIR]
  *                         [--guest-arch ARCH]... [--accel LIST]
  *   virtcaps record-host DIR [--root DIR]
  *   virtcaps version
@@ -32,6 +33,8 @@ typedef struct {
     char **replays;
     char **guest_archs;
     char *accel;
+    char *cache_dir;
+    gboolean no_cache;
 } CapsOptions;
 
 static void
@@ -44,6 +47,7 @@ caps_options_clear(CapsOptions *o)
     g_strfreev(o->replays);
     g_strfreev(o->guest_archs);
     g_free(o->accel);
+    g_free(o->cache_dir);
 }
 
 /* The <guest> entries: emulators of the host (under --root), or those named. */
@@ -57,6 +61,8 @@ add_guests(VcHostCaps *caps, const CapsOptions *o, GPtrArray *warnings, GError *
         .archs = (const char *const *)o->guest_archs,
         .accel = o->accel,
         .warnings = warnings,
+        .cache_dir = o->cache_dir,
+        .no_cache = o->no_cache,
     };
 
     return o->no_guests || vc_qemu_add_guests(caps, &gopts, error);
@@ -137,6 +143,10 @@ cmd_capabilities(int argc, char **argv)
           "List only guests of this arch (repeatable)", "ARCH" },
         { "accel", 0, 0, G_OPTION_ARG_STRING, &o.accel,
           "Accelerators of each emulator's first session (default kvm:tcg)", "LIST" },
+        { "no-cache", 0, 0, G_OPTION_ARG_NONE, &o.no_cache,
+          "Probe every emulator; neither read nor write the facts cache", NULL },
+        { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.cache_dir,
+          "Keep the facts cache in DIR", "DIR" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_autoptr(GError) err = NULL;

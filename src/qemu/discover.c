@@ -222,7 +222,8 @@ plan_jobs(GuestPlan *plan, GPtrArray *emulators, const VcGuestProbeOptions *opts
         key = job_key(em);
         if (!g_hash_table_lookup_extended(keys, key, NULL, &job)) {
             VcProbeJob j = { em->replay ? NULL : em->file, em->replay, opts->accel,
-                             opts->timeout_ms, NULL, NULL };
+                             opts->timeout_ms, opts->cache_dir, opts->no_cache,
+                             NULL, NULL, NULL };
             job = GINT_TO_POINTER(plan->jobs->len);
             g_array_append_val(plan->jobs, j);
             g_hash_table_insert(keys, key, job);
@@ -243,6 +244,8 @@ add_planned_guests(VcHostCaps *caps, GPtrArray *emulators, const GuestPlan *plan
         const VcProbeJob *job = &g_array_index(plan->jobs, VcProbeJob, j);
         if (job->error && warnings)
             g_ptr_array_add(warnings, g_strdup(job->error->message));
+        for (guint w = 0; job->warnings && warnings && w < job->warnings->len; w++)
+            g_ptr_array_add(warnings, g_strdup(g_ptr_array_index(job->warnings, w)));
     }
     for (guint a = 0; a < plan->assignment->len; a++) {
         gint e = g_array_index(plan->assignment, gint, a);

@@ -27,6 +27,8 @@ typedef struct {
     const char *accel;       /* first session's accelerators; NULL: kvm:tcg */
     guint timeout_ms;        /* 0: the default */
     guint max_parallel;      /* 0: the number of CPUs */
+    const char *cache_dir;   /* the facts cache; NULL: the default */
+    gboolean no_cache;       /* probe every emulator, store nothing */
     GPtrArray *warnings;     /* one line per emulator that could not be probed */
 } VcGuestProbeOptions;
 

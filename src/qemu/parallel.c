@@ -2,26 +2,27 @@
  * parallel.c - probe emulators in a bounded thread pool (see parallel.h).
  */
 #include "qemu/parallel.h"
+#include "qemu/cache.h"
 
-/* The facts of one job.  This is the one place that asks QEMU; the
- * persistent cache (qemu/cache.h) replaces the live branch. */
+/* The facts of one job.  A transcript is probed as is; a live emulator goes through the facts
+ * cache, which probes only when its key has changed. */
 static json_object *
-facts_for_job(const VcProbeJob *job, GError **error)
+facts_for_job(VcProbeJob *job, GError **error)
 {
     VcQemuProbeOptions popts = { job->accel };
     g_autoptr(VcReplies) replies = NULL;
     g_autoptr(VcQemuSource) src = NULL;
+    VcQemuCacheOptions copts = { job->cache_dir, job->no_cache, job->timeout_ms,
+                                 job->accel, NULL, NULL, NULL };
 
-    if (job->replay) {
-        if (!(replies = vc_replies_load(job->replay, error)))
-            return NULL;
-        src = vc_qemu_source_new_replay(replies);
-    } else {
-        VcQemuProcessOptions lopts = {
-            .limits.timeout_ms = job->timeout_ms ? job->timeout_ms : VC_QMP_DEFAULT_TIMEOUT_MS,
-        };
-        src = vc_qemu_source_new_live(job->binary, &lopts);
+    if (!job->replay) {
+        job->warnings = g_ptr_array_new_with_free_func(g_free);
+        copts.warnings = job->warnings;
+        return vc_qemu_facts_for_binary(job->binary, &copts, NULL, error);
     }
+    if (!(replies = vc_replies_load(job->replay, error)))
+        return NULL;
+    src = vc_qemu_source_new_replay(replies);
     return vc_qemu_probe(src, &popts, error);
 }
 
@@ -59,5 +60,6 @@ vc_probe_jobs_clear(VcProbeJob *jobs, guint n_jobs)
     for (guint i = 0; i < n_jobs; i++) {
         g_clear_pointer(&jobs[i].facts, json_object_put);
         g_clear_error(&jobs[i].error);
+        g_clear_pointer(&jobs[i].warnings, g_ptr_array_unref);
     }
 }

@@ -18,9 +18,12 @@ typedef struct {
     const char *replay;      /* a .replies transcript to answer from */
     const char *accel;       /* first session's accelerators; NULL: kvm:tcg */
     guint timeout_ms;        /* live only; 0: the default */
+    const char *cache_dir;   /* live only: the facts cache (NULL: default) */
+    gboolean no_cache;       /* live only: always probe, never store */
     /* results */
     json_object *facts;      /* owned; NULL on failure */
     GError *error;           /* one line naming the binary or file */
+    GPtrArray *warnings;     /* owned; cache problems, one line each */
 } VcProbeJob;
 
 /* Run every job; max_parallel 0 means the number of CPUs. */
