@@ -4,7 +4,9 @@
  * A debugging tool for the CPU decoder: reads CPUID data (the instruction,
  * a dump under --root, or a dump file in either format), optionally records
  * it as a virtcaps JSON dump ("-" for stdout), and prints the vendor, the
- * signature and the features present, one per line, in libvirt's order.
+ * signature, the host CPU model libvirt would name with the features beyond
+ * it (as in `virtcaps capabilities`), and all features present, one per
+ * line, in libvirt's order.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include "virtcaps.h"
 #include "cli/cmd-cpu.h"
 #include "cpu/cpuid.h"
+#include "cpu/x86-cpu.h"
 #include "cpu/x86-decode.h"
 
 typedef struct {
@@ -95,8 +98,27 @@ record(const VcCpuidData *data, const char *path, GError **error)
     return TRUE;
 }
 
+/* "model: NAME (+N: a b c)", or why there is none. */
+static void
+format_model(GString *out, const VcX86FeatureDb *db, const VcCpuidData *data)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VcX86ModelDb) mdb = vc_x86_model_db_load_default(db, &err);
+    g_autoptr(VcCpuDef) def = mdb ? vc_x86_cpu_decode_host(mdb, data, &err) : NULL;
+
+    if (!def) {
+        g_string_append_printf(out, "model: none (%s)\n", err->message);
+        return;
+    }
+    g_string_append_printf(out, "model: %s (+%u:", def->model, def->features->len);
+    for (guint i = 0; i < def->features->len; i++)
+        g_string_append_printf(out, " %s",
+                               ((const VcCpuFeature *)g_ptr_array_index(def->features, i))->name);
+    g_string_append(out, ")\n");
+}
+
 static char *
-format_decoded(const VcX86Decoded *d)
+format_decoded(const VcX86Decoded *d, const VcX86FeatureDb *db, const VcCpuidData *data)
 {
     GString *out = g_string_new(NULL);
 
@@ -106,6 +128,7 @@ format_decoded(const VcX86Decoded *d)
     if (d->has_signature)
         g_string_append_printf(out, "signature: family=%u model=%u stepping=%u (0x%08x)\n",
                                d->family, d->model, d->stepping, d->signature);
+    format_model(out, db, data);
     g_string_append_printf(out, "features: %u\n", d->features->len);
     for (guint i = 0; i < d->features->len; i++)
         g_string_append_printf(out, "%s\n",
@@ -133,7 +156,7 @@ vc_cmd_cpuid(int argc, char **argv)
         goto out;
     }
     decoded = vc_x86_decode(db, data);
-    out = format_decoded(decoded);
+    out = format_decoded(decoded, db, data);
     rc = fputs(out, stdout) < 0 || fflush(stdout) != 0;
  out:
     if (err)

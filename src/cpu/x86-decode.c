@@ -76,7 +76,7 @@ vc_x86_decode(const VcX86FeatureDb *db, const VcCpuidData *data)
     decode_signature(data, d);
     for (guint i = 0; i < db->features->len; i++) {
         const VcX86Feature *f = g_ptr_array_index(db->features, i);
-        if (vc_x86_feature_in_data(f, data) && !dropped(db, d, f))
+        if (!f->not_in_libvirt && vc_x86_feature_in_data(f, data) && !dropped(db, d, f))
             g_ptr_array_add(d->features, (gpointer)f);
     }
     return d;

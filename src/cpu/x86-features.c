@@ -296,6 +296,11 @@ parse_features(VcX86FeatureDb *db, json_object *arr, const char *source,
             feature_free(f);
             return FALSE;
         }
+        if (db->features->len >= VC_X86_FEATURES_MAX) {
+            feature_free(f);
+            return fail(error, &w, "more than %d features", VC_X86_FEATURES_MAX);
+        }
+        f->index = db->features->len;
         g_ptr_array_add(db->features, f);   /* owned from here on */
         if (!index_names(db, f, &w, error))
             return FALSE;
@@ -374,6 +379,27 @@ parse_filters(VcX86FeatureDb *db, json_object *arr, const char *source,
     return TRUE;
 }
 
+static gboolean
+parse_not_in_libvirt(VcX86FeatureDb *db, json_object *arr, const char *source,
+                     GError **error)
+{
+    Where w = { source, "not_in_libvirt", 0 };
+
+    for (w.idx = 0; w.idx < json_object_array_length(arr); w.idx++) {
+        g_auto(GStrv) names = get_strv(json_object_array_get_idx(arr, w.idx), "names");
+
+        if (!names || !names[0])
+            return fail(error, &w, "needs a non-empty \"names\" list");
+        for (gsize i = 0; names[i]; i++) {
+            VcX86Feature *f = (VcX86Feature *)vc_x86_feature_db_find(db, names[i]);
+            if (!f)
+                return fail(error, &w, "unknown feature '%s'", names[i]);
+            f->not_in_libvirt = TRUE;
+        }
+    }
+    return TRUE;
+}
+
 /* ---- the file ---- */
 
 static json_object *
@@ -404,6 +430,7 @@ parse_db(VcX86FeatureDb *db, json_object *root, const char *source, GError **err
         { "features", TRUE, parse_features },
         { "vendors", TRUE, parse_vendors },
         { "filters", FALSE, parse_filters },
+        { "not_in_libvirt", FALSE, parse_not_in_libvirt },
     };
 
     if (!json_object_is_type(root, json_type_object)) {
@@ -504,4 +531,44 @@ vc_x86_feature_in_data(const VcX86Feature *f, const VcCpuidData *data)
         guint32 regs[] = { leaf->eax, leaf->ebx, leaf->ecx, leaf->edx };
         return (regs[f->reg] >> f->bit) & 1;
     }
+}
+
+void
+vc_x86_set_minus(VcX86FeatureSet *out, const VcX86FeatureSet *a,
+                 const VcX86FeatureSet *b)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(out->w); i++)
+        out->w[i] = a->w[i] & ~b->w[i];
+}
+
+guint
+vc_x86_set_count(const VcX86FeatureSet *s)
+{
+    guint n = 0;
+
+    for (gsize i = 0; i < G_N_ELEMENTS(s->w); i++)
+        n += (guint)__builtin_popcountll(s->w[i]);
+    return n;
+}
+
+gboolean
+vc_x86_set_is_empty(const VcX86FeatureSet *s)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(s->w); i++)
+        if (s->w[i])
+            return FALSE;
+    return TRUE;
+}
+
+GPtrArray *
+vc_x86_set_list(const VcX86FeatureSet *s, const VcX86FeatureDb *db)
+{
+    GPtrArray *out = g_ptr_array_new();
+
+    for (guint i = 0; i < db->features->len; i++) {
+        const VcX86Feature *f = g_ptr_array_index(db->features, i);
+        if (vc_x86_set_has(s, f))
+            g_ptr_array_add(out, (gpointer)f);
+    }
+    return out;
 }

@@ -25,6 +25,7 @@ typedef enum {
 
 typedef struct {
     char *name;              /* libvirt's spelling */
+    guint index;             /* position in the database (libvirt's order) */
     VcX86FeatureKind kind;
     guint32 leaf;            /* CPUID: eax_in */
     guint32 subleaf;         /* CPUID: ecx_in (0 for leaves without any) */
@@ -32,6 +33,7 @@ typedef struct {
     guint32 msr;             /* MSR: index */
     guint bit;               /* 0-31 (CPUID) or 0-63 (MSR) */
     gboolean migratable;
+    gboolean not_in_libvirt; /* newer than libvirt 10.7: left out of host CPUs */
     GStrv qemu_aliases;      /* other spellings; NULL-terminated, may be NULL */
     GStrv linux_aliases;
 } VcX86Feature;
@@ -56,6 +58,39 @@ typedef struct {
     GPtrArray *vendors;      /* VcX86Vendor * */
     GPtrArray *filters;      /* VcX86Filter * */
 } VcX86FeatureDb;
+
+/* A set of features of one database, as bits indexed by VcX86Feature.index
+ * (set operations on models cost a few word operations). */
+#define VC_X86_FEATURES_MAX 1024
+typedef struct {
+    guint64 w[VC_X86_FEATURES_MAX / 64];
+} VcX86FeatureSet;
+
+static inline void
+vc_x86_set_add(VcX86FeatureSet *s, const VcX86Feature *f)
+{
+    s->w[f->index / 64] |= G_GUINT64_CONSTANT(1) << (f->index % 64);
+}
+
+static inline void
+vc_x86_set_remove(VcX86FeatureSet *s, const VcX86Feature *f)
+{
+    s->w[f->index / 64] &= ~(G_GUINT64_CONSTANT(1) << (f->index % 64));
+}
+
+static inline gboolean
+vc_x86_set_has(const VcX86FeatureSet *s, const VcX86Feature *f)
+{
+    return (s->w[f->index / 64] >> (f->index % 64)) & 1;
+}
+
+/* out = a & ~b (out may be a or b) */
+void vc_x86_set_minus(VcX86FeatureSet *out, const VcX86FeatureSet *a,
+                      const VcX86FeatureSet *b);
+guint vc_x86_set_count(const VcX86FeatureSet *s);
+gboolean vc_x86_set_is_empty(const VcX86FeatureSet *s);
+/* The members as const VcX86Feature *, in the database's order. */
+GPtrArray *vc_x86_set_list(const VcX86FeatureSet *s, const VcX86FeatureDb *db);
 
 VcX86FeatureDb *vc_x86_feature_db_load(const char *path, GError **error);
 void vc_x86_feature_db_free(VcX86FeatureDb *db);

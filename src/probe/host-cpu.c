@@ -2,13 +2,14 @@
  * The host CPU description under <cpu>: vendor, microcode, signature, TSC
  * counter, maxphysaddr (libvirt's virCPUx86GetHost) and the page sizes
  * (virCapabilitiesInitPages -> virNumaGetPages(-1)).  The model name and
- * features come from the CPU model issue; arch and topology from host.c.
+ * features come from the CPUID decoder (src/cpu); arch and topology from host.c.
  *
  * Values that come from an ioctl or a syscall rather than a file are
  * recorded under /.virtcaps/ when recording, and read back from there
  * under a --root (see VC_TSC_FILE, and vc_probe_system_page_kib).
  */
 #include "probe/probe.h"
+#include "cpu/host-model.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -406,4 +407,5 @@ vc_probe_host_cpu(const VcHost *host, VcHostCaps *caps)
     probe_signature(host, cpuinfo, cpu);
     probe_tsc(host, cpu);
     probe_maxphysaddr(host, cpuinfo, cpu);
+    vc_cpu_probe_host_model(host, &cpu->model, cpu->features);
 }
