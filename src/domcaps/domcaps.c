@@ -147,7 +147,50 @@ cpu_model_free(gpointer p)
     g_free(m->name);
     g_free(m->usable);
     g_free(m->vendor);
+    g_strfreev(m->blockers);
     g_free(m);
+}
+
+static void
+cpu_feature_free(gpointer p)
+{
+    VcDomCpuFeature *f = p;
+
+    g_free(f->name);
+    g_free(f);
+}
+
+VcDomCpuHostModel *
+vc_dom_cpu_host_model_new(const char *model, const char *vendor, gboolean fallback_forbid)
+{
+    VcDomCpuHostModel *hm = g_new0(VcDomCpuHostModel, 1);
+
+    hm->model = g_strdup(model);
+    hm->vendor = g_strdup(vendor);
+    hm->fallback_forbid = fallback_forbid;
+    hm->features = g_ptr_array_new_with_free_func(cpu_feature_free);
+    return hm;
+}
+
+void
+vc_dom_cpu_host_model_add_feature(VcDomCpuHostModel *hm, const char *name, gboolean disable)
+{
+    VcDomCpuFeature *f = g_new0(VcDomCpuFeature, 1);
+
+    f->name = g_strdup(name);
+    f->disable = disable;
+    g_ptr_array_add(hm->features, f);
+}
+
+void
+vc_dom_cpu_host_model_free(VcDomCpuHostModel *hm)
+{
+    if (!hm)
+        return;
+    g_free(hm->model);
+    g_free(hm->vendor);
+    g_ptr_array_unref(hm->features);
+    g_free(hm);
 }
 
 void
@@ -160,8 +203,7 @@ vc_dom_caps_free(VcDomCaps *caps)
     g_free(caps->machine);
     g_free(caps->arch);
     g_ptr_array_unref(caps->os.loader_values);
-    if (caps->cpu.host_model_lines)
-        g_ptr_array_unref(caps->cpu.host_model_lines);
+    vc_dom_cpu_host_model_free(caps->cpu.host_model);
     if (caps->cpu.custom) {
         g_ptr_array_set_free_func(caps->cpu.custom, cpu_model_free);
         g_ptr_array_unref(caps->cpu.custom);

@@ -143,16 +143,36 @@ typedef struct {
     char *usable;        /* "yes", "no", "unknown" */
     gboolean deprecated;
     char *vendor;        /* NULL: unknown */
+    GStrv blockers;      /* QEMU's unavailable features when usable is "no"
+                          * (libvirt 10.9+ prints them; 10.7's format does not) */
 } VcDomCpuModel;
+
+typedef struct {
+    char *name;
+    gboolean disable;    /* policy='disable', else 'require' */
+} VcDomCpuFeature;
+
+/* host-model: the CPU a host-model guest gets. */
+typedef struct {
+    char *model;
+    gboolean fallback_forbid;   /* fallback='forbid' (QEMU's own model), else 'allow' */
+    char *vendor;               /* NULL: no <vendor> */
+    guint maxphysaddr_limit;    /* <maxphysaddr mode='passthrough' limit>; 0: none */
+    GPtrArray *features;        /* VcDomCpuFeature *, libvirt's order */
+} VcDomCpuHostModel;
+
+VcDomCpuHostModel *vc_dom_cpu_host_model_new(const char *model, const char *vendor,
+                                             gboolean fallback_forbid);
+void vc_dom_cpu_host_model_add_feature(VcDomCpuHostModel *hm, const char *name, gboolean disable);
+void vc_dom_cpu_host_model_free(VcDomCpuHostModel *hm);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VcDomCpuHostModel, vc_dom_cpu_host_model_free)
 
 typedef struct {
     gboolean host_passthrough;
     VcDomEnum host_passthrough_migratable;
     gboolean maximum;
     VcDomEnum maximum_migratable;
-    /* host-model: the <mode name='host-model'> content, pre-formatted lines
-     * without indentation, or NULL when unsupported (see policy-cpu.c) */
-    GPtrArray *host_model_lines;
+    VcDomCpuHostModel *host_model;   /* NULL: unsupported */
     GPtrArray *custom;   /* VcDomCpuModel *, NULL or empty: unsupported */
 } VcDomCpu;
 

@@ -164,10 +164,22 @@ vc_host_facts_probe(void)
 }
 
 void
+vc_host_cpu_free(VcHostCpu *cpu)
+{
+    if (!cpu)
+        return;
+    g_free(cpu->model);
+    g_free(cpu->vendor);
+    g_ptr_array_unref(cpu->features);
+    g_free(cpu);
+}
+
+void
 vc_host_facts_free(VcHostFacts *f)
 {
     if (!f)
         return;
+    vc_host_cpu_free(f->cpu);
     g_free(f->arch);
     g_ptr_array_unref(f->firmware_dirs);
     if (f->loader_values)
@@ -179,7 +191,7 @@ vc_host_facts_free(VcHostFacts *f)
 }
 
 /* The facts file: one member per fact. */
-typedef enum { M_STRING, M_INT, M_BOOL, M_STRINGS } MemberType;
+typedef enum { M_STRING, M_INT, M_BOOL, M_STRINGS, M_CPU } MemberType;
 
 typedef struct {
     const char *name;
@@ -204,11 +216,12 @@ static const FactMember fact_members[] = {
     { "pci_backends", M_STRINGS, OFF(pci_backends), 0, 0 },
     { "sev_max_guests", M_INT, OFF(sev_max_guests), 0, G_MAXUINT32 },
     { "sev_max_es_guests", M_INT, OFF(sev_max_es_guests), 0, G_MAXUINT32 },
+    { "host_cpu", M_CPU, OFF(cpu), 0, 0 },
 };
 #undef OFF
 
 static const char *const type_names[] = { "a string", "an integer", "a boolean",
-                                          "an array of strings" };
+                                          "an array of strings", "null or an object" };
 
 static gboolean
 is_string_array(json_object *v)
@@ -229,8 +242,56 @@ type_ok(const FactMember *m, json_object *v)
     case M_INT: return json_object_is_type(v, json_type_int);
     case M_BOOL: return json_object_is_type(v, json_type_boolean);
     case M_STRINGS: return is_string_array(v);
+    case M_CPU: return !v || json_object_is_type(v, json_type_object);
     }
     return FALSE;
+}
+
+static GPtrArray *
+strings_from_json(json_object *v)
+{
+    GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
+
+    for (size_t i = 0; v && i < json_object_array_length(v); i++)
+        g_ptr_array_add(a, g_strdup(json_object_get_string(json_object_array_get_idx(v, i))));
+    return a;
+}
+
+/* "host_cpu": null (no host CPU) or {"model": S, "vendor": S, "features": [S...]},
+ * only "model" required. */
+static gboolean
+parse_host_cpu(json_object *v, const char *source, VcHostCpu **out, GError **error)
+{
+    static const struct { const char *name; gboolean strings; } members[] = {
+        { "model", FALSE }, { "vendor", FALSE }, { "features", TRUE },
+    };
+    json_object *model = json_object_object_get(v, "model");
+
+    *out = NULL;
+    if (!v)
+        return TRUE;
+    json_object_object_foreach(v, name, value) {
+        gsize i = 0;
+
+        while (i < G_N_ELEMENTS(members) && strcmp(members[i].name, name) != 0)
+            i++;
+        if (i == G_N_ELEMENTS(members) || !(members[i].strings ? is_string_array(value)
+                                             : json_object_is_type(value, json_type_string))) {
+            g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_PARSE, i == G_N_ELEMENTS(members)
+                        ? "%s: host_cpu: unknown member '%s'" : "%s: host_cpu.%s: wrong type",
+                        source, name);
+            return FALSE;
+        }
+    }
+    if (!model) {
+        g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_PARSE, "%s: host_cpu: missing 'model'", source);
+        return FALSE;
+    }
+    *out = g_new0(VcHostCpu, 1);
+    (*out)->model = g_strdup(json_object_get_string(model));
+    (*out)->vendor = g_strdup(json_object_get_string(json_object_object_get(v, "vendor")));
+    (*out)->features = strings_from_json(json_object_object_get(v, "features"));
+    return TRUE;
 }
 
 static void
@@ -256,9 +317,9 @@ store_member(VcHostFacts *f, const FactMember *m, json_object *v)
     case M_STRINGS:
         if (*arr)
             g_ptr_array_unref(*arr);
-        *arr = g_ptr_array_new_with_free_func(g_free);
-        for (size_t i = 0; i < json_object_array_length(v); i++)
-            g_ptr_array_add(*arr, g_strdup(json_object_get_string(json_object_array_get_idx(v, i))));
+        *arr = strings_from_json(v);
+        break;
+    case M_CPU:   /* parsed and stored by apply_member */
         break;
     }
 }
@@ -281,6 +342,15 @@ apply_member(VcHostFacts *f, const char *source, const char *name, json_object *
                         "%s: %s: %" G_GINT64_FORMAT " is out of range", source, name,
                         json_object_get_int64(v));
             return FALSE;
+        }
+        if (m->type == M_CPU) {
+            VcHostCpu *cpu;
+
+            if (!parse_host_cpu(v, source, &cpu, error))
+                return FALSE;
+            vc_host_cpu_free(f->cpu);
+            f->cpu = cpu;
+            return TRUE;
         }
         store_member(f, m, v);
         return TRUE;

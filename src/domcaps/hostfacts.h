@@ -11,6 +11,13 @@
 
 G_BEGIN_DECLS
 
+/* A host CPU as libvirt's CPU driver names it (virCPUGetHost). */
+typedef struct {
+    char *model;
+    char *vendor;               /* NULL: none */
+    GPtrArray *features;        /* char *, libvirt's names and order */
+} VcHostCpu;
+
 typedef struct {
     char *arch;                 /* host architecture, libvirt's name */
     gint64 kvm_max_vcpus;       /* KVM_CAP_MAX_VCPUS; -1: unknown (no limit applied) */
@@ -25,6 +32,7 @@ typedef struct {
     GPtrArray *pci_backends;    /* NULL, or the pciBackend values to report as they are */
     guint sev_max_guests;       /* from CPUID 0x8000001F (SEV ASIDs) */
     guint sev_max_es_guests;
+    VcHostCpu *cpu;             /* NULL: unknown (host-model then needs QEMU's expansion) */
 } VcHostFacts;
 
 /* The facts of the running host. */
@@ -35,6 +43,7 @@ gboolean vc_host_facts_apply_file(VcHostFacts *facts, const char *path, GError *
 gboolean vc_host_facts_apply_json(VcHostFacts *facts, const char *json, const char *source,
                                   GError **error);
 void vc_host_facts_free(VcHostFacts *facts);
+void vc_host_cpu_free(VcHostCpu *cpu);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VcHostFacts, vc_host_facts_free)
 
 G_END_DECLS

@@ -1,13 +1,13 @@
 /*
  * policy-cpu.c - the <cpu> element (virQEMUCapsFillDomainCPUCaps).
  *
- * host-passthrough and maximum are decided from facts alone.  host-model
- * and custom need libvirt's CPU model database (src/cpu_map, issue 3); until
- * that lands, fill_cpu_models_placeholder() reports both as unsupported.
+ * host-passthrough and maximum are decided from facts alone; host-model
+ * (cpu-host-model.c) and custom (cpu-custom.c) follow libvirt's CPU driver
+ * for the architecture (cpu-drivers.c).
  */
 #include <string.h>
 
-#include "domcaps/policy.h"
+#include "domcaps/cpu-policy.h"
 
 #define FLAG(e) VC_QEMU_FLAG_##e
 
@@ -39,32 +39,20 @@ set_migratable(VcDomEnum *e, gboolean on)
     vc_dom_enum_set(e, VC_VOCAB_TRISTATE_SWITCH, "off");
 }
 
-/*
- * PLACEHOLDER, replaced by the CPU slice (issue 3): host-model needs the
- * host CPU decoded against libvirt's CPU models (x86: cpu_map and QEMU's
- * host expansion; ppc64: the host CPU; s390: the expansion), custom needs
- * the model list of libvirt's CPU driver for the arch.  Both are reported
- * unsupported here, and the conformance runner counts the <cpu> element
- * separately.
- */
-static void
-fill_cpu_models_placeholder(const VcPolicyCtx *ctx, VcDomCpu *cpu)
+gboolean
+vc_policy_fill_cpu(const VcPolicyCtx *ctx, VcDomCpu *cpu, GError **error)
 {
-    (void)ctx;
-    cpu->host_model_lines = NULL;
-    cpu->custom = NULL;
-}
+    const VcCpuDriver *drv = vc_cpu_driver_for(ctx->arch);
 
-void
-vc_policy_fill_cpu(const VcPolicyCtx *ctx, VcDomCpu *cpu)
-{
     if (is_accelerated(ctx->virttype) && vc_arch_is_native(ctx->host->arch, ctx->arch)) {
         cpu->host_passthrough = TRUE;
         set_migratable(&cpu->host_passthrough_migratable, ctx->flags.set[FLAG(CPU_MIGRATABLE)]);
     }
-    if (models_allowed(ctx) && ctx->flags.set[FLAG(CPU_MAX)]) {
+    if (!models_allowed(ctx))
+        return TRUE;
+    if (ctx->flags.set[FLAG(CPU_MAX)]) {
         cpu->maximum = TRUE;
         set_migratable(&cpu->maximum_migratable, TRUE);
     }
-    fill_cpu_models_placeholder(ctx, cpu);
+    return vc_cpu_fill_host_model(ctx, drv, cpu, error) && vc_cpu_fill_custom(ctx, drv, cpu, error);
 }

@@ -348,18 +348,20 @@ max_vcpus(const VcPolicyCtx *ctx)
     return max;
 }
 
-static void
-fill_dom_caps(const VcPolicyCtx *ctx, VcDomCaps *caps)
+static gboolean
+fill_dom_caps(const VcPolicyCtx *ctx, VcDomCaps *caps, GError **error)
 {
     caps->max_vcpus = max_vcpus(ctx);
     fill_features(ctx, caps);
     fill_os(ctx, caps);
-    vc_policy_fill_cpu(ctx, &caps->cpu);
+    if (!vc_policy_fill_cpu(ctx, &caps->cpu, error))
+        return FALSE;
     for (gsize i = 0; i < G_N_ELEMENTS(element_rules); i++)
         fill_element(ctx, caps, element_rules[i].elem, element_rules[i].flag,
                      element_rules[i].required_enum);
     override_pci_backends(ctx, caps);
     vc_policy_fill_platform_features(ctx, caps);
+    return TRUE;
 }
 
 /* Virt types: the accelerator flag each needs and whether it is accelerated. */
@@ -389,10 +391,11 @@ best_virttype(const VcQemuFlags *flags)
     return "qemu";
 }
 
-/* The machines probed for virttype: the accelerated session's for kvm and
- * hvf, the TCG session's (the only one without acceleration) for qemu. */
-static GArray *
-machines_for(json_object *facts, const VcQemuFlags *flags, const char *virttype, const char *arch)
+/* The session probed with virttype's accelerator: the accelerated one for
+ * kvm and hvf, the TCG one (the only one without acceleration) for qemu;
+ * -1 when there is none. */
+static gint
+accel_session(json_object *facts, const VcQemuFlags *flags, const char *virttype)
 {
     gint session = -1;
 
@@ -404,6 +407,15 @@ machines_for(json_object *facts, const VcQemuFlags *flags, const char *virttype,
         else
             session = have_accel(flags) ? (vc_qemu_facts_n_sessions(facts) > 1 ? 1 : -1) : 0;
     }
+    return session;
+}
+
+/* The machines probed for virttype. */
+static GArray *
+machines_for(json_object *facts, const VcQemuFlags *flags, const char *virttype, const char *arch)
+{
+    gint session = accel_session(facts, flags, virttype);
+
     return vc_machines_from_reply(session < 0 ? NULL
                                   : vc_qemu_facts_return(facts, (guint)session, "query-machines"), arch);
 }
@@ -476,16 +488,18 @@ vc_dom_caps_build(json_object *facts, const VcHostFacts *host, const GPtrArray *
 {
     VcPolicyCtx ctx = { .facts = facts, .host = host, .firmwares = firmwares };
     g_autoptr(VcDomCaps) caps = vc_dom_caps_new();
+    gboolean ok;
 
     vc_qemu_flags_compute(facts, &ctx.flags);
     if (!resolve_request(&ctx, req, source, error))
         return NULL;
     ctx.machines = machines_for(facts, &ctx.flags, ctx.virttype, ctx.arch);
+    ctx.session = accel_session(facts, &ctx.flags, ctx.virttype);
     caps->path = g_strdup(req->emulator);
     caps->domain = g_strdup(ctx.virttype);
     caps->machine = g_strdup(ctx.machine);
     caps->arch = g_strdup(ctx.arch);
-    fill_dom_caps(&ctx, caps);
+    ok = fill_dom_caps(&ctx, caps, error);
     g_array_unref(ctx.machines);
-    return g_steal_pointer(&caps);
+    return ok ? g_steal_pointer(&caps) : NULL;
 }

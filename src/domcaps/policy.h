@@ -39,6 +39,7 @@ typedef struct {
     const char *virttype;
     const char *machine;          /* canonical */
     GArray *machines;             /* VcMachine of virttype's accelerator */
+    gint session;                 /* the facts session probed with virttype's accelerator; -1: none */
 } VcPolicyCtx;
 
 /* The domain capabilities of the emulator described by facts.  Errors
@@ -51,8 +52,8 @@ VcDomCaps *vc_dom_caps_build(json_object *facts, const VcHostFacts *host,
 /* policy-features.c: gic, sev, sgx, hyperv, launchSecurity. */
 void vc_policy_fill_platform_features(const VcPolicyCtx *ctx, VcDomCaps *caps);
 
-/* policy-cpu.c: the <cpu> element. */
-void vc_policy_fill_cpu(const VcPolicyCtx *ctx, VcDomCpu *cpu);
+/* policy-cpu.c: the <cpu> element; errors name a data file. */
+gboolean vc_policy_fill_cpu(const VcPolicyCtx *ctx, VcDomCpu *cpu, GError **error);
 
 /* Machine families of libvirt's qemu_domain.c (qemuDomainMachineIs*). */
 gboolean vc_machine_is_i440fx(const char *machine, const char *arch);

@@ -115,17 +115,30 @@ format_cpu_switch_mode(VcXmlBuf *buf, const char *mode, gboolean supported,
     vc_xml_printf(buf, "</mode>\n");
 }
 
+/* virCPUDefFormatBuf of a guest CPU: model, vendor, maxphysaddr, features. */
 static void
-format_cpu_host_model(VcXmlBuf *buf, const GPtrArray *lines)
+format_cpu_host_model(VcXmlBuf *buf, const VcDomCpuHostModel *hm)
 {
-    if (!lines) {
+    if (!hm) {
         vc_xml_printf(buf, "<mode name='host-model' supported='no'/>\n");
         return;
     }
     vc_xml_printf(buf, "<mode name='host-model' supported='yes'>\n");
     vc_xml_adjust(buf, 2);
-    for (guint i = 0; i < lines->len; i++)
-        vc_xml_printf(buf, "%s\n", (const char *)g_ptr_array_index(lines, i));
+    vc_xml_printf(buf, "<model fallback='%s'>", hm->fallback_forbid ? "forbid" : "allow");
+    vc_xml_escaped(buf, hm->model);
+    vc_xml_printf(buf, "</model>\n");
+    if (hm->vendor)
+        vc_xml_text_element(buf, "vendor", hm->vendor);
+    if (hm->maxphysaddr_limit)
+        vc_xml_printf(buf, "<maxphysaddr mode='passthrough' limit='%u'/>\n", hm->maxphysaddr_limit);
+    for (guint i = 0; i < hm->features->len; i++) {
+        const VcDomCpuFeature *f = g_ptr_array_index(hm->features, i);
+
+        vc_xml_printf(buf, "<feature policy='%s' name='", f->disable ? "disable" : "require");
+        vc_xml_escaped(buf, f->name);
+        vc_xml_printf(buf, "'/>\n");
+    }
     vc_xml_adjust(buf, -2);
     vc_xml_printf(buf, "</mode>\n");
 }
@@ -167,7 +180,7 @@ format_cpu(VcXmlBuf *buf, const VcDomCpu *cpu)
                            "hostPassthroughMigratable", &cpu->host_passthrough_migratable);
     format_cpu_switch_mode(buf, "maximum", cpu->maximum, "maximumMigratable",
                            &cpu->maximum_migratable);
-    format_cpu_host_model(buf, cpu->host_model_lines);
+    format_cpu_host_model(buf, cpu->host_model);
     format_cpu_custom(buf, cpu->custom);
     vc_xml_adjust(buf, -2);
     vc_xml_printf(buf, "</cpu>\n");
