@@ -226,24 +226,22 @@ static gboolean
 read_msr_kvm(guint32 index, guint64 *value)
 {
 #if defined(KVM_GET_MSRS)
-    struct {
-        struct kvm_msrs header;
-        struct kvm_msr_entry entry;
-    } msrs;
+    /* struct kvm_msrs ends in a flexible array: room for one entry. */
+    g_autofree struct kvm_msrs *msrs =
+        g_malloc0(sizeof(struct kvm_msrs) + sizeof(struct kvm_msr_entry));
     int fd = open("/dev/kvm", O_RDONLY | O_CLOEXEC);
     int rc;
 
     if (fd < 0)
         return FALSE;
-    memset(&msrs, 0, sizeof(msrs));
-    msrs.header.nmsrs = 1;
-    msrs.entry.index = index;
-    rc = ioctl(fd, KVM_GET_MSRS, &msrs);
+    msrs->nmsrs = 1;
+    msrs->entries[0].index = index;
+    rc = ioctl(fd, KVM_GET_MSRS, msrs);
     close(fd);
     /* libvirt only checks for failure; a 0 (unsupported) leaves data 0. */
     if (rc < 0)
         return FALSE;
-    *value = msrs.entry.data;
+    *value = msrs->entries[0].data;
     return TRUE;
 #else
     (void)index;

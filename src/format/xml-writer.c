@@ -61,7 +61,13 @@ vc_xml_escaped(VcXmlBuf *buf, const char *value)
         case '&': g_string_append(buf->str, "&amp;"); break;
         case '\'': g_string_append(buf->str, "&apos;"); break;
         case '"': g_string_append(buf->str, "&quot;"); break;
-        default: g_string_append_c(buf->str, *p); break;
+        default:
+            /* XML 1.0 has no way to write other control characters. */
+            if ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+                g_string_append(buf->str, "\xef\xbf\xbd");
+            else
+                g_string_append_c(buf->str, *p);
+            break;
         }
     }
 }

@@ -185,7 +185,7 @@ host_has_invtsc(void)
 #if defined(__x86_64__) || defined(__i386__)
     unsigned int eax, ebx, ecx, edx;
 
-    if (__get_cpuid_max(0x80000000, NULL) < 0x80000007)
+    if ((unsigned int)__get_cpuid_max(0x80000000, NULL) < 0x80000007u)
         return FALSE;
     __cpuid(0x80000007, eax, ebx, ecx, edx);
     (void)eax; (void)ebx; (void)ecx;

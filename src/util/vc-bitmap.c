@@ -89,9 +89,11 @@ vc_bitmap_nth(const VcBitmap *b, guint i)
 gboolean
 vc_bitmap_equal(const VcBitmap *a, const VcBitmap *b)
 {
+    /* An empty GArray's data may be NULL, which memcmp must not see. */
     return a->members->len == b->members->len &&
-           memcmp(a->members->data, b->members->data,
-                  a->members->len * sizeof(guint)) == 0;
+           (a->members->len == 0 ||
+            memcmp(a->members->data, b->members->data,
+                   a->members->len * sizeof(guint)) == 0);
 }
 
 static gboolean

@@ -165,6 +165,12 @@ vc_host_read(const VcHost *host, const char *path, gsize max)
         vc_host_warn(host, "ignoring %s: contains a NUL byte", path);
         return NULL;
     }
+    /* Host text ends up in XML and JSON, which must be UTF-8: invalid
+     * bytes become U+FFFD, with a warning, rather than a broken document. */
+    if (!g_utf8_validate(buf->str, (gssize)buf->len, NULL)) {
+        vc_host_warn(host, "%s is not valid UTF-8; invalid bytes replaced", path);
+        return g_utf8_make_valid(buf->str, (gssize)buf->len);
+    }
     return g_string_free(g_steal_pointer(&buf), FALSE);
 }
 

@@ -279,7 +279,7 @@ static const struct {
     { "garbage.xml", "<cpudata arch='x86'><<<</cpudata>", "invalid XML" },
     { "root.xml", "<cpu arch='x86'><cpuid eax_in='0'/></cpu>", "root element is not <cpudata>" },
     { "arch.xml", "<cpudata><cpuid eax_in='0'/></cpudata>", "arch='x86'" },
-    { "empty.xml", "<cpudata arch='x86'/>", "no <cpuid> or <msr>" },
+    { "empty.xml", "<cpudata arch='x86'/>", "no <cpuid> in <cpudata>" },
     { "element.xml", "<cpudata arch='x86'><leaf eax_in='0'/></cpudata>", "unexpected element <leaf>" },
     { "no-eax-in.xml", "<cpudata arch='x86'>\n<cpuid ecx_in='0' eax='0x1'/></cpudata>",
       ":2: <cpuid> lacks the eax_in attribute" },
