@@ -18,6 +18,7 @@
 #include "domcaps/policy.h"
 #include "format/domcaps-xml.h"
 #include "qemu/cache.h"
+#include "qemu/digest.h"
 #include "qemu/probe.h"
 
 typedef struct {
@@ -88,14 +89,16 @@ default_emulator(const char *arch)
     return found ? found : g_build_filename("/usr/bin", name, NULL);
 }
 
-/* A transcript is probed as is; a live emulator goes through the facts
- * cache, which probes only when its key has changed. */
+/* The digest (qemu/digest.h) of the emulator's facts: a transcript is
+ * probed and digested in memory; a live emulator goes through the cache,
+ * which probes only when its key has changed. */
 static json_object *
 probe(const DomcapsOptions *o, const VcHostFacts *host, const char *emulator,
       GPtrArray *warnings, GError **error)
 {
     g_autoptr(VcReplies) replies = NULL;
     g_autoptr(VcQemuSource) src = NULL;
+    g_autoptr(VcJson) facts = NULL;
     VcQemuProbeOptions popts = { host->hvf ? "hvf:tcg" : NULL };
 
     if (o->replay) {
@@ -106,9 +109,10 @@ probe(const DomcapsOptions *o, const VcHostFacts *host, const char *emulator,
         VcQemuCacheOptions copts = { o->cache_dir, o->no_cache, 0, popts.accel,
                                      warnings, NULL, NULL };
 
-        return vc_qemu_facts_for_binary(emulator, &copts, NULL, error);
+        return vc_qemu_digest_for_binary(emulator, &copts, NULL, error);
     }
-    return vc_qemu_probe(src, &popts, error);
+    facts = vc_qemu_probe(src, &popts, error);
+    return facts ? vc_qemu_digest_of_facts(facts) : NULL;
 }
 
 static void

@@ -3,9 +3,12 @@
  *
  * Live (--emulator, default qemu-system-$(uname -m) from PATH) or replayed
  * from a .replies transcript (--replay); --record writes the exchange as a
- * transcript, only once the probe succeeded.  A live probe without --record
- * answers from the facts cache when its key matches (--no-cache: always
- * probe; see src/qemu/cache.h).  Output goes to stdout in one
+ * transcript, only once the probe succeeded.  --digest prints the digest
+ * (src/qemu/digest.h) instead: what capabilities and domcapabilities read,
+ * and what the cache keeps; a live --digest answers from the cache when its
+ * key matches (--no-cache: always probe; see src/qemu/cache.h).  The raw
+ * facts are never cached, so they always come from QEMU or the transcript.
+ * Output goes to stdout in one
  * piece after everything succeeded; errors are one line on stderr.
  */
 #include <errno.h>
@@ -15,6 +18,7 @@
 
 #include "cli/cmd-qemu.h"
 #include "qemu/cache.h"
+#include "qemu/digest.h"
 #include "qemu/probe.h"
 
 typedef struct {
@@ -25,6 +29,7 @@ typedef struct {
     char *accel;
     double timeout;
     gboolean no_cache;
+    gboolean digest;
     char *cache_dir;
 } QemuProbeOptions;
 
@@ -88,20 +93,20 @@ note_unused(const VcReplay *replay)
               n, report->str);
 }
 
-/* A live probe without --record goes through the cache (cache.h). */
+/* A live digest goes through the cache (cache.h). */
 static json_object *
-cached_probe(const QemuProbeOptions *o, GError **error)
+cached_digest(const QemuProbeOptions *o, GError **error)
 {
     g_autofree char *binary = o->emulator ? g_strdup(o->emulator) : default_emulator();
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
     VcQemuCacheOptions copts = { .cache_dir = o->cache_dir, .no_cache = o->no_cache,
                                  .timeout_ms = (guint)(o->timeout * 1000), .accel = o->accel,
                                  .warnings = warnings };
-    json_object *facts = vc_qemu_facts_for_binary(binary, &copts, NULL, error);
+    json_object *digest = vc_qemu_digest_for_binary(binary, &copts, NULL, error);
 
     for (guint i = 0; i < warnings->len; i++)
         fprintf(stderr, "virtcaps: warning: %s\n", (const char *)warnings->pdata[i]);
-    return facts;
+    return digest;
 }
 
 static json_object *
@@ -116,8 +121,8 @@ probe(const QemuProbeOptions *o, GString *record, GError **error)
         if (!(replies = vc_replies_load(o->replay, error)))
             return NULL;
         src = vc_qemu_source_new_replay(replies);
-    } else if (!record) {
-        return cached_probe(o, error);
+    } else if (o->digest && !record) {
+        return cached_digest(o, error);
     } else {
         g_autofree char *binary = o->emulator ? g_strdup(o->emulator) : default_emulator();
         VcQemuProcessOptions lopts = { .limits.timeout_ms = (guint)(o->timeout * 1000) };
@@ -129,6 +134,11 @@ probe(const QemuProbeOptions *o, GString *record, GError **error)
     facts = vc_qemu_probe(src, &popts, error);
     if (facts && replies)
         note_unused(vc_qemu_source_replay(src));
+    if (facts && o->digest) {
+        g_autoptr(VcJson) raw = facts;
+
+        facts = vc_qemu_digest_of_facts(raw);
+    }
     return facts;
 }
 
@@ -148,8 +158,10 @@ vc_cmd_qemu_probe(int argc, char **argv)
         { "accel", 0, 0, G_OPTION_ARG_STRING, &o.accel,
           "Accelerators of the first session (default kvm:tcg)", "LIST" },
         { "format", 'f', 0, G_OPTION_ARG_STRING, &o.format, "Output format: json", "FORMAT" },
+        { "digest", 0, 0, G_OPTION_ARG_NONE, &o.digest,
+          "Print the digest (flags and the replies other code reads), as cached", NULL },
         { "no-cache", 0, 0, G_OPTION_ARG_NONE, &o.no_cache,
-          "Probe even if the cache has the answer, and do not store it", NULL },
+          "With --digest: probe even if the cache has the answer, and do not store it", NULL },
         { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.cache_dir,
           "The cache directory (default: $XDG_CACHE_HOME/virtcaps, root: /var/cache/virtcaps)",
           "DIR" },
@@ -171,6 +183,8 @@ vc_cmd_qemu_probe(int argc, char **argv)
         record = g_string_new(NULL);
     if (!(facts = probe(&o, record, &err)))
         goto out;
+    if (o.digest)
+        vc_qemu_digest_thaw_all(facts);   /* print replies as JSON, not text */
     if (o.record && !g_file_set_contents(o.record, record->str, (gssize)record->len, &err))
         goto out;
     out = json_object_to_json_string_ext(facts, JSON_C_TO_STRING_PRETTY |

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "domcaps/flags.h"
+#include "qemu/digest.h"
 #include "qemu/probe.h"
 
 typedef enum {
@@ -324,4 +325,30 @@ vc_qemu_flags_compute(json_object *facts, VcQemuFlags *flags)
     for (gsize i = 0; i < G_N_ELEMENTS(require_rows); i++)
         if (flags->set[require_rows[i].flag] && !detect(&ctx, &require_rows[i]))
             flags->set[require_rows[i].flag] = FALSE;
+}
+
+static int
+flag_index(const char *name)
+{
+    for (int f = 0; name && f < VC_QEMU_FLAG_LAST; f++)
+        if (strcmp(flag_names[f], name) == 0)
+            return f;
+    return -1;
+}
+
+void
+vc_qemu_flags_read(json_object *digest, VcQemuFlags *flags)
+{
+    json_object *names = json_object_object_get(digest, "flags");
+
+    memset(flags, 0, sizeof(*flags));
+    g_return_if_fail(vc_qemu_is_digest(digest));
+    for (size_t i = 0; json_object_is_type(names, json_type_array) &&
+         i < json_object_array_length(names); i++) {
+        int f = flag_index(json_object_get_string(json_object_array_get_idx(names, i)));
+
+        /* a name this build does not know cannot be in its own digest */
+        if (f >= 0)
+            flags->set[f] = TRUE;
+    }
 }

@@ -99,6 +99,10 @@ const char *vc_qemu_flag_name(VcQemuFlag flag);
  * also say when the first session was asked for "hvf:...". */
 void vc_qemu_flags_compute(json_object *facts, VcQemuFlags *flags);
 
+/* The flags precomputed in a digest (qemu/digest.h): what consumers read.
+ * Not a digest: a programming error, and no flag is set. */
+void vc_qemu_flags_read(json_object *digest, VcQemuFlags *flags);
+
 /* A QAPI schema (query-qmp-schema's "return", borrowed) indexed by name. */
 typedef struct _VcQapiSchema VcQapiSchema;
 VcQapiSchema *vc_qapi_schema_new(json_object *schema_return);

@@ -490,7 +490,7 @@ vc_dom_caps_build(json_object *facts, const VcHostFacts *host, const GPtrArray *
     g_autoptr(VcDomCaps) caps = vc_dom_caps_new();
     gboolean ok;
 
-    vc_qemu_flags_compute(facts, &ctx.flags);
+    vc_qemu_flags_read(facts, &ctx.flags);   /* precomputed in the digest */
     if (!resolve_request(&ctx, req, source, error))
         return NULL;
     ctx.machines = machines_for(facts, &ctx.flags, ctx.virttype, ctx.arch);

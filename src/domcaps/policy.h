@@ -42,7 +42,8 @@ typedef struct {
     gint session;                 /* the facts session probed with virttype's accelerator; -1: none */
 } VcPolicyCtx;
 
-/* The domain capabilities of the emulator described by facts.  Errors
+/* The domain capabilities of the emulator described by facts, a digest
+ * (qemu/digest.h: flags precomputed, replies as in the facts).  Errors
  * (unknown virt type or machine, unusable facts) are one line naming
  * source. */
 VcDomCaps *vc_dom_caps_build(json_object *facts, const VcHostFacts *host,

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "domcaps/flags.h"
 #include "qemu/probe.h"
 
 enum {
@@ -225,18 +226,6 @@ typedef struct {
     gboolean tcg, kvm, hvf;
 } AccelFlags;
 
-static gboolean
-has_qom_type(json_object *facts, const char *type)
-{
-    json_object *types = vc_qemu_facts_return(facts, 0, "qom-list-types");
-
-    for (size_t i = 0; json_object_is_type(types, json_type_array) &&
-                       i < json_object_array_length(types); i++)
-        if (g_strcmp0(member_string(json_object_array_get_idx(types, i), "name"), type) == 0)
-            return TRUE;
-    return FALSE;
-}
-
 static const char *
 session_accel(json_object *facts, guint session)
 {
@@ -247,14 +236,17 @@ session_accel(json_object *facts, guint session)
     return member_string(json_object_array_get_idx(sessions, session), "accel");
 }
 
-/* QEMU_CAPS_TCG from the tcg-accel type, QEMU_CAPS_KVM from query-kvm, and
- * QEMU_CAPS_HVF when HVF was asked for (libvirt asks only where it exists). */
+/* QEMU_CAPS_TCG (the tcg-accel type: precomputed in the digest, which has no
+ * qom-list-types), QEMU_CAPS_KVM from query-kvm, and QEMU_CAPS_HVF when HVF
+ * was asked for (libvirt asks only where it exists). */
 static AccelFlags
 accel_flags(json_object *facts)
 {
+    VcQemuFlags flags;
     AccelFlags f;
 
-    f.tcg = has_qom_type(facts, "tcg-accel");
+    vc_qemu_flags_read(facts, &flags);
+    f.tcg = flags.set[VC_QEMU_FLAG_TCG];
     f.kvm = member_true(vc_qemu_facts_return(facts, 0, "query-kvm"), "enabled");
     f.hvf = g_str_has_prefix(session_accel(facts, 0) ? session_accel(facts, 0) : "", "hvf");
     return f;

@@ -35,8 +35,8 @@ gboolean vc_guest_arch_known(const char *name);
 GArray *vc_guests_assign(const char *host_arch, const VcEmulatorRef *emulators,
                          guint n_emulators, const char *const *archs);
 
-/* The <guest> entry for guest arch on emulator_path with that emulator's
- * probed facts (qemu/probe.h). */
+/* The <guest> entry for guest arch on emulator_path with the digest of that
+ * emulator's probed facts (qemu/digest.h). */
 VcGuest *vc_guest_from_facts(const char *arch, const char *emulator_path, json_object *facts);
 
 G_END_DECLS

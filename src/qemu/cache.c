@@ -16,6 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
+#include "qemu/digest.h"
 #include "virtcaps.h"
 
 #define CACHE_LOG_DOMAIN "virtcaps-cache"
@@ -26,6 +29,9 @@
 /* How long a waiter waits for the probing process before probing itself. */
 #define LOCK_WAIT_US (120 * G_USEC_PER_SEC)
 #define DEFAULT_ACCEL "kvm:tcg"
+#define ENTRY_SUFFIX ".digest"
+/* Cache format 1's entries (raw facts as JSON): replaced, and removed by clear. */
+#define LEGACY_SUFFIX ".json"
 
 typedef struct {
     const VcQemuCacheOptions *opts;
@@ -552,104 +558,136 @@ open_entry(int dfd, const char *name, struct stat *st, char **why)
     return fd;
 }
 
+/* An entry file: this header, then the payload, a GVariant of ENTRY_TYPE
+ * in native byte order (the key's JSON text and the digest).  The header
+ * is 8-byte aligned, so the payload is read from the mapped file in place. */
+typedef struct {
+    char magic[8];       /* ENTRY_MAGIC */
+    guint32 format;      /* VC_QEMU_CACHE_FORMAT */
+    guint32 crc;         /* zlib CRC-32 of the payload: corruption is a warning, not an answer */
+    guint64 size;        /* payload bytes */
+} EntryHeader;
+
+#define ENTRY_MAGIC "VIRTCAPS"
+#define ENTRY_TYPE "(ay" VC_QEMU_DIGEST_TYPE ")"
+
+/* Why the mapped file is not an entry of ours, or NULL; *old: it is one of
+ * another format (format 1 was one JSON object), to be replaced silently. */
 static char *
-read_fd(int fd, gsize size, char **why)
+check_header(const char *data, gsize len, gboolean *old)
 {
-    char *buf = g_malloc(size + 1);
-    gsize done = 0;
+    EntryHeader h;
 
-    while (done < size) {
-        ssize_t n = read(fd, buf + done, size - done);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            *why = g_strdup(n < 0 ? g_strerror(errno) : "shorter than its size");
-            g_free(buf);
-            return NULL;
-        }
-        done += (gsize)n;
+    *old = FALSE;
+    if (len == 0)
+        return g_strdup("empty file");
+    if (data[0] == '{') {
+        *old = TRUE;
+        return g_strdup("cache format 1");
     }
-    buf[done] = '\0';
-    return buf;
+    if (memcmp(data, ENTRY_MAGIC, MIN(len, 8)) != 0)
+        return g_strdup("not a virtcaps cache file");
+    if (len < sizeof(h))
+        return g_strdup("truncated");
+    memcpy(&h, data, sizeof(h));
+    if (h.format != VC_QEMU_CACHE_FORMAT) {
+        *old = TRUE;
+        return g_strdup_printf("cache format %u", h.format);
+    }
+    if (h.size != len - sizeof(h))
+        return g_strdup(h.size > len - sizeof(h) ? "truncated" : "trailing data after the entry");
+    if (crc32_z(0, (const Bytef *)data + sizeof(h), (z_size_t)h.size) != h.crc)
+        return g_strdup("corrupt (checksum mismatch)");
+    return NULL;
 }
 
-static json_object *
-parse_entry(const char *text, gsize len, char **why)
+/* The entry's payload, mapped, if the file is an entry of ours and intact;
+ * else NULL and *why (*old: of another format). */
+static GVariant *
+read_entry(int dfd, const char *name, struct stat *st, gboolean *old, char **why)
 {
-    json_tokener *tok = json_tokener_new_ex(VC_QMP_DEFAULT_MAX_DEPTH + 8);
-    json_object *root = json_tokener_parse_ex(tok, text, (int)len);
-    enum json_tokener_error jerr = json_tokener_get_error(tok);
-    gsize end = json_tokener_get_parse_end(tok);
-
-    json_tokener_free(tok);
-    if (len == 0) {
-        *why = g_strdup("empty file");
-        return NULL;
-    }
-    if (jerr != json_tokener_success || !root) {
-        *why = g_strdup_printf("invalid JSON (%s)", jerr == json_tokener_continue
-                               ? "truncated" : json_tokener_error_desc(jerr));
-        json_object_put(root);
-        return NULL;
-    }
-    while (end < len && g_ascii_isspace(text[end]))
-        end++;
-    if (end < len) {
-        *why = g_strdup("trailing data after the JSON value");
-        json_object_put(root);
-        return NULL;
-    }
-    return root;
-}
-
-/* The parsed file if it has the cache layout, else NULL and *why. */
-static json_object *
-read_entry(int dfd, const char *name, struct stat *st, char **why)
-{
-    g_autofree char *text = NULL;
-    json_object *root, *key, *facts, *format;
+    g_autoptr(GMappedFile) map = NULL;
+    g_autoptr(GBytes) bytes = NULL, payload = NULL;
+    g_autoptr(GError) err = NULL;
     int fd = open_entry(dfd, name, st, why);
 
+    *old = FALSE;
     if (fd < 0)
         return NULL;
-    text = read_fd(fd, (gsize)st->st_size, why);
+    map = g_mapped_file_new_from_fd(fd, FALSE, &err);
     close(fd);
-    if (!text || !(root = parse_entry(text, (gsize)st->st_size, why)))
-        return NULL;
-    if (!json_object_is_type(root, json_type_object) ||
-        !json_object_object_get_ex(root, "virtcaps_cache", &format) ||
-        !json_object_is_type(format, json_type_int) ||
-        !json_object_object_get_ex(root, "key", &key) ||
-        !json_object_is_type(key, json_type_object) ||
-        !json_object_object_get_ex(root, "facts", &facts) ||
-        !json_object_is_type(facts, json_type_object)) {
-        *why = g_strdup("not a virtcaps cache file");
-        json_object_put(root);
+    if (!map) {
+        *why = g_strdup(err->message);
         return NULL;
     }
-    return root;
+    if ((*why = check_header(g_mapped_file_get_contents(map), g_mapped_file_get_length(map), old)))
+        return NULL;
+    bytes = g_mapped_file_get_bytes(map);
+    payload = g_bytes_new_from_bytes(bytes, sizeof(EntryHeader),
+                                     g_bytes_get_size(bytes) - sizeof(EntryHeader));
+    return g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE(ENTRY_TYPE), payload, FALSE));
 }
 
-/* The stored facts if the stored key equals key; a bad file is one
- * warning, an outdated one is only a debug note. */
+static const char *
+entry_key_text(GVariant *payload)
+{
+    const char *key = NULL;
+
+    g_variant_get_child(payload, 0, "^&ay", &key);
+    return key ? key : "";
+}
+
+/* The key as stored and compared: its compact JSON text.  Built by the
+ * same code each time, so equal keys have equal texts (a difference in
+ * member order could only cost a probe). */
+static char *
+key_text(json_object *key)
+{
+    return g_strdup(json_object_to_json_string_ext(key, JSON_C_TO_STRING_PLAIN |
+                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+static char *
+key_text_of(const char *canon, const VcQemuCacheOptions *opts)
+{
+    g_autoptr(VcJson) key = vc_qemu_cache_key(canon, opts);
+
+    return key_text(key);
+}
+
 static json_object *
-cache_load(Cache *c, const char *name, json_object *key)
+entry_digest(GVariant *payload, char **why)
+{
+    g_autoptr(GVariant) digest = g_variant_get_child_value(payload, 1);
+
+    return vc_qemu_digest_deserialize(digest, why);
+}
+
+/* The stored digest if the stored key is key; a bad file is one warning,
+ * an outdated one (or one of another format) only a debug note. */
+static json_object *
+cache_load(Cache *c, const char *name, const char *key)
 {
     g_autofree char *why = NULL;
-    g_autoptr(VcJson) root = NULL;
+    g_autoptr(GVariant) payload = NULL;
+    json_object *digest;
+    gboolean old;
     struct stat st;
 
-    if (!(root = read_entry(c->dfd, name, &st, &why))) {
-        if (why)
+    if (!(payload = read_entry(c->dfd, name, &st, &old, &why))) {
+        if (why && !old)
             cache_warn(c, "%s/%s: %s; ignoring it", c->dir, name, why);
+        else if (old)
+            g_log(CACHE_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s/%s: %s", c->dir, name, why);
         return NULL;
     }
-    if (!json_object_equal(json_object_object_get(root, "key"), key)) {
+    if (strcmp(entry_key_text(payload), key) != 0) {
         g_log(CACHE_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s/%s: outdated", c->dir, name);
         return NULL;
     }
-    return json_object_get(json_object_object_get(root, "facts"));
+    if (!(digest = entry_digest(payload, &why)))
+        cache_warn(c, "%s/%s: %s; ignoring it", c->dir, name, why);
+    return digest;
 }
 
 static gboolean
@@ -671,13 +709,15 @@ write_all(int fd, const char *text, gsize len)
     return TRUE;
 }
 
-/* Write text into a new file in the directory, durable, and rename it to
+/* Write data into a new file in the directory, durable, and rename it to
  * name: readers see the old entry or the new one, never half of one. */
 static gboolean
-write_atomic(int dfd, const char *name, const char *text, char **why)
+write_atomic(int dfd, const char *name, GBytes *data, char **why)
 {
     g_autofree char *tmp = g_strdup_printf(".tmp-%s-%08x", name, g_random_int());
     int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    gsize len;
+    const char *bytes = g_bytes_get_data(data, &len);
     gboolean ok;
     int saved;
 
@@ -685,7 +725,7 @@ write_atomic(int dfd, const char *name, const char *text, char **why)
         *why = g_strdup(g_strerror(errno));
         return FALSE;
     }
-    ok = write_all(fd, text, strlen(text)) && fsync(fd) == 0;
+    ok = write_all(fd, bytes, len) && fsync(fd) == 0;
     saved = errno;
     if (close(fd) < 0 && ok) {
         ok = FALSE;
@@ -702,21 +742,40 @@ write_atomic(int dfd, const char *name, const char *text, char **why)
     return FALSE;
 }
 
-static void
-cache_store(Cache *c, const char *name, json_object *key, json_object *facts)
+/* The payload of an entry for the raw facts under key (see EntryHeader). */
+static GVariant *
+entry_payload(const char *key, json_object *facts)
 {
-    g_autoptr(VcJson) root = json_object_new_object();
+    return g_variant_ref_sink(g_variant_new("(@ay@" VC_QEMU_DIGEST_TYPE ")",
+                                            g_variant_new_bytestring(key),
+                                            vc_qemu_digest_serialize(facts)));
+}
+
+static GBytes *
+entry_file_bytes(GVariant *payload)
+{
+    EntryHeader h = { .format = VC_QEMU_CACHE_FORMAT };
+    gsize size = g_variant_get_size(payload);
+    char *buf = g_malloc(sizeof(h) + size);
+
+    memcpy(h.magic, ENTRY_MAGIC, 8);
+    h.size = size;
+    g_variant_store(payload, buf + sizeof(h));
+    h.crc = (guint32)crc32_z(0, (const Bytef *)buf + sizeof(h), (z_size_t)size);
+    memcpy(buf, &h, sizeof(h));
+    return g_bytes_new_take(buf, sizeof(h) + size);
+}
+
+static void
+cache_store(Cache *c, const char *name, GVariant *payload)
+{
+    g_autoptr(GBytes) data = NULL;
     g_autofree char *why = NULL;
-    const char *text;
 
     if (c->read_only)
         return;
-    json_object_object_add(root, "virtcaps_cache", json_object_new_int(VC_QEMU_CACHE_FORMAT));
-    json_object_object_add(root, "key", json_object_get(key));
-    json_object_object_add(root, "facts", json_object_get(facts));
-    text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
-                                          JSON_C_TO_STRING_NOSLASHESCAPE);
-    if (!write_atomic(c->dfd, name, text, &why))
+    data = entry_file_bytes(payload);
+    if (!write_atomic(c->dfd, name, data, &why))
         cache_warn(c, "%s/%s: cannot write: %s; the answer is probed, not cached", c->dir,
                    name, why);
 }
@@ -809,6 +868,18 @@ canonical_binary(const char *binary)
     return out;
 }
 
+/* The digest of a live probe as a warm run reads it (digest.h): from the
+ * very payload that is stored. */
+static json_object *
+payload_digest(GVariant *payload)
+{
+    g_autofree char *why = NULL;
+    json_object *digest = entry_digest(payload, &why);
+
+    g_assert(digest != NULL);   /* we just built it */
+    return digest;
+}
+
 /* Probe under the lock (re-checking first: another process may have
  * written the entry while we waited) and store the result if nothing in
  * the key moved during the probe.  If we waited and there is still no
@@ -817,65 +888,71 @@ canonical_binary(const char *binary)
  * than one time limit after another. */
 static json_object *
 probe_and_store(Cache *c, const char *binary, const char *canon, const char *base,
-                json_object *key, gboolean *from_cache, GError **error)
+                const char *key, gboolean *from_cache, GError **error)
 {
-    g_autofree char *name = g_strconcat(base, ".json", NULL);
+    g_autofree char *name = g_strconcat(base, ENTRY_SUFFIX, NULL);
+    g_autofree char *legacy = g_strconcat(base, LEGACY_SUFFIX, NULL);
     g_autofree char *lock_name = g_strconcat(base, ".lock", NULL);
-    g_autoptr(VcJson) after = NULL;
-    json_object *facts;
+    g_autofree char *after = NULL;
+    g_autoptr(VcJson) facts = NULL;
+    g_autoptr(GVariant) payload = NULL;
+    json_object *digest;
     gboolean waited;
     int lock = cache_lock(c, lock_name, &waited);
 
-    if (lock >= 0 && (facts = cache_load(c, name, key))) {
+    if (lock >= 0 && (digest = cache_load(c, name, key))) {
         *from_cache = TRUE;
         close(lock);
-        return facts;
+        return digest;
     }
     if (lock >= 0 && waited) {
         close(lock);
         lock = -1;
     }
-    facts = probe_live(binary, c->opts, error);
-    if (facts) {
-        after = vc_qemu_cache_key(canon, c->opts);
-        if (json_object_equal(after, key))
-            cache_store(c, name, key, facts);
-        else
+    if ((facts = probe_live(binary, c->opts, error))) {
+        payload = entry_payload(key, facts);
+        after = key_text_of(canon, c->opts);
+        if (strcmp(after, key) == 0) {
+            cache_store(c, name, payload);
+            unlinkat(c->dfd, legacy, 0);   /* format 1's entry, if any */
+        } else {
             g_log(CACHE_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s: changed while probed; not stored",
                   canon);
+        }
     }
     if (lock >= 0)
         close(lock);
-    return facts;
+    return payload ? payload_digest(payload) : NULL;
 }
 
 json_object *
-vc_qemu_facts_for_binary(const char *binary, const VcQemuCacheOptions *opts,
-                         gboolean *from_cache, GError **error)
+vc_qemu_digest_for_binary(const char *binary, const VcQemuCacheOptions *opts,
+                          gboolean *from_cache, GError **error)
 {
-    g_autofree char *canon = NULL, *base = NULL, *name = NULL;
-    g_autoptr(VcJson) key = NULL;
+    g_autofree char *canon = NULL, *base = NULL, *name = NULL, *key = NULL;
+    g_autoptr(VcJson) facts = NULL;
     Cache c = { .dfd = -1 };
     gboolean hit = FALSE;
-    json_object *facts;
+    json_object *digest = NULL;
 
     opts = opts ? opts : &no_options;
     if (opts->no_cache || !(canon = canonical_binary(binary)) || !cache_open(&c, opts)) {
-        facts = probe_live(binary, opts, error);
+        if ((facts = probe_live(binary, opts, error)))
+            digest = vc_qemu_digest_of_facts(facts);
         goto out;
     }
-    key = vc_qemu_cache_key(canon, opts);
+    key = key_text_of(canon, opts);
     base = entry_base(canon, opts->accel ? opts->accel : DEFAULT_ACCEL);
-    name = g_strconcat(base, ".json", NULL);
-    if ((facts = cache_load(&c, name, key)))
+    name = g_strconcat(base, ENTRY_SUFFIX, NULL);
+    if ((digest = cache_load(&c, name, key)))
         hit = TRUE;
     else
-        facts = probe_and_store(&c, binary, canon, base, key, &hit, error);
+        digest = probe_and_store(&c, binary, canon, base, key, &hit, error);
  out:
     cache_close(&c);
     if (from_cache)
         *from_cache = hit;
-    return facts;
+    return digest;
 }
 
 /* ---- Listing and clearing ----------------------------------------------- */
@@ -922,11 +999,10 @@ qemu_version(json_object *facts)
 
 /* QEMU version; kernel; KVM; CPU signature and microcode. */
 static char *
-entry_summary(json_object *root)
+entry_summary(json_object *key, json_object *digest)
 {
-    json_object *key = json_object_object_get(root, "key");
     json_object *kvm = json_object_object_get(key, "kvm");
-    g_autofree char *qemu = qemu_version(json_object_object_get(root, "facts"));
+    g_autofree char *qemu = qemu_version(digest);
     const char *vendor = str_at(key, "cpu", "vendor_id");
     const char *model = str_at(key, "cpu", "model name");
 
@@ -946,23 +1022,29 @@ static VcQemuCacheEntry *
 describe_entry(int dfd, const char *name, const VcQemuCacheOptions *opts)
 {
     VcQemuCacheEntry *e = g_new0(VcQemuCacheEntry, 1);
-    g_autoptr(VcJson) root = NULL, now = NULL;
+    g_autoptr(GVariant) payload = NULL;
+    g_autoptr(VcJson) key = NULL, digest = NULL;
+    g_autofree char *now = NULL;
     VcQemuCacheOptions current = *opts;
     struct stat st = { 0 };
+    gboolean old;
 
     e->file = g_strdup(name);
-    root = read_entry(dfd, name, &st, &e->problem);
+    payload = read_entry(dfd, name, &st, &old, &e->problem);
     e->size = st.st_size;
     e->age_s = st.st_mtime ? MAX(0, g_get_real_time() / G_USEC_PER_SEC - st.st_mtime) : 0;
-    if (!root)
+    if (!payload)
         return e;
-    e->binary = g_strdup(str_at(json_object_object_get(root, "key"), "binary", "path"));
-    e->accel = g_strdup(str_at(root, "key", "accel"));
-    e->summary = entry_summary(root);
+    key = json_tokener_parse(entry_key_text(payload));
+    if (!(digest = entry_digest(payload, &e->problem)))
+        return e;
+    e->binary = g_strdup(str_at(key, "binary", "path"));
+    e->accel = g_strdup(str_at(key, "accel", NULL));
+    e->summary = entry_summary(key, digest);
     if (e->binary && e->accel) {
         current.accel = e->accel;
-        now = vc_qemu_cache_key(e->binary, &current);
-        e->valid = json_object_equal(now, json_object_object_get(root, "key"));
+        now = key_text_of(e->binary, &current);
+        e->valid = strcmp(now, entry_key_text(payload)) == 0;
     }
     return e;
 }
@@ -980,7 +1062,8 @@ compare_entries(gconstpointer a, gconstpointer b)
 static gboolean
 is_entry_name(const char *name)
 {
-    return g_str_has_suffix(name, ".json") && name[0] != '.';
+    return (g_str_has_suffix(name, ENTRY_SUFFIX) || g_str_has_suffix(name, LEGACY_SUFFIX)) &&
+           name[0] != '.';
 }
 
 /* The checked directory, or -2 when it does not exist (no entries). */

@@ -25,8 +25,9 @@
 
 G_BEGIN_DECLS
 
-/* Version of the cache file layout (the "virtcaps_cache" member). */
-#define VC_QEMU_CACHE_FORMAT 1
+/* Version of the cache file layout (docs/cache.md): 1 was the raw facts as
+ * JSON, 2 the digest as a checksummed GVariant. */
+#define VC_QEMU_CACHE_FORMAT 2
 
 typedef struct {
     const char *cache_dir;  /* NULL: the default location (above) */
@@ -41,14 +42,16 @@ typedef struct {
     const char *version;
 } VcQemuCacheOptions;
 
-/* The facts of binary (a path, or a name looked up in PATH), from the cache
- * when its key matches, else from a live probe (then stored).  opts may be
- * NULL.  *from_cache (may be NULL) tells which.  Concurrent callers on the
- * same cache probe a binary once: the others wait for its entry.  Errors
- * are the probe's (one line naming the binary).  Threads may call it at
- * once (the lock is per open file), each with its own warnings array. */
-json_object *vc_qemu_facts_for_binary(const char *binary, const VcQemuCacheOptions *opts,
-                                      gboolean *from_cache, GError **error);
+/* The digest (qemu/digest.h) of binary's facts (binary: a path, or a name
+ * looked up in PATH), from the cache when its key matches, else from a live
+ * probe (then stored).  Either way it is read back from the serialised
+ * form a warm run reads.  opts may be NULL.  *from_cache (may be NULL)
+ * tells which.  Concurrent callers on the same cache probe a binary once:
+ * the others wait for its entry.  Errors are the probe's (one line naming
+ * the binary).  Threads may call it at once (the lock is per open file),
+ * each with its own warnings array. */
+json_object *vc_qemu_digest_for_binary(const char *binary, const VcQemuCacheOptions *opts,
+                                       gboolean *from_cache, GError **error);
 
 /* The directory opts would use (opts may be NULL). */
 char *vc_qemu_cache_dir(const VcQemuCacheOptions *opts);

@@ -3,27 +3,30 @@
  */
 #include "qemu/parallel.h"
 #include "qemu/cache.h"
+#include "qemu/digest.h"
 
-/* The facts of one job.  A transcript is probed as is; a live emulator goes through the facts
- * cache, which probes only when its key has changed. */
+/* The digest of one job.  A transcript is probed and digested in memory; a live emulator goes
+ * through the cache, which probes only when its key has changed. */
 static json_object *
 facts_for_job(VcProbeJob *job, GError **error)
 {
     VcQemuProbeOptions popts = { job->accel };
     g_autoptr(VcReplies) replies = NULL;
     g_autoptr(VcQemuSource) src = NULL;
+    g_autoptr(VcJson) facts = NULL;
     VcQemuCacheOptions copts = { job->cache_dir, job->no_cache, job->timeout_ms,
                                  job->accel, NULL, NULL, NULL };
 
     if (!job->replay) {
         job->warnings = g_ptr_array_new_with_free_func(g_free);
         copts.warnings = job->warnings;
-        return vc_qemu_facts_for_binary(job->binary, &copts, NULL, error);
+        return vc_qemu_digest_for_binary(job->binary, &copts, NULL, error);
     }
     if (!(replies = vc_replies_load(job->replay, error)))
         return NULL;
     src = vc_qemu_source_new_replay(replies);
-    return vc_qemu_probe(src, &popts, error);
+    facts = vc_qemu_probe(src, &popts, error);
+    return facts ? vc_qemu_digest_of_facts(facts) : NULL;
 }
 
 static void

@@ -21,7 +21,7 @@ typedef struct {
     const char *cache_dir;   /* live only: the facts cache (NULL: default) */
     gboolean no_cache;       /* live only: always probe, never store */
     /* results */
-    json_object *facts;      /* owned; NULL on failure */
+    json_object *facts;      /* owned: the digest (qemu/digest.h); NULL on failure */
     GError *error;           /* one line naming the binary or file */
     GPtrArray *warnings;     /* owned; cache problems, one line each */
 } VcProbeJob;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "qemu/probe.h"
+#include "qemu/digest.h"
 
 typedef enum {
     ARCH_ANY,
@@ -547,12 +548,17 @@ json_object *
 vc_qemu_facts_reply(json_object *facts, guint session, const char *key)
 {
     json_object *sessions = json_object_object_get(facts, "sessions");
-    json_object *s;
+    json_object *s, *replies, *reply;
 
     if (session >= vc_qemu_facts_n_sessions(facts))
         return NULL;
     s = json_object_array_get_idx(sessions, session);
-    return json_object_object_get(json_object_object_get(s, "replies"), key);
+    replies = json_object_object_get(s, "replies");
+    reply = json_object_object_get(replies, key);
+    /* A reply is an object; a string is a digest's reply not parsed yet. */
+    if (json_object_is_type(reply, json_type_string))
+        return vc_qemu_digest_thaw(replies, key, reply);
+    return reply;
 }
 
 json_object *

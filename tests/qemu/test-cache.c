@@ -144,7 +144,7 @@ facts(World *w, gboolean *hit)
     json_object *f;
 
     g_ptr_array_set_size(w->warnings, 0);
-    f = vc_qemu_facts_for_binary(w->binary, &opts, hit, &err);
+    f = vc_qemu_digest_for_binary(w->binary, &opts, hit, &err);
     g_assert_no_error(err);
     g_assert_nonnull(f);
     g_assert_cmpstr(json_object_get_string(json_object_object_get(
@@ -185,7 +185,7 @@ entry_path(World *w)
 
     g_assert_nonnull(d);
     while ((name = g_dir_read_name(d)))
-        if (g_str_has_suffix(name, ".json"))
+        if (g_str_has_suffix(name, ".digest"))
             return g_build_filename(w->cache, name, NULL);
     g_error("no entry in %s", w->cache);
 }
@@ -198,7 +198,7 @@ count_entries(World *w)
     guint n = 0;
 
     while (d && (name = g_dir_read_name(d)))
-        n += g_str_has_suffix(name, ".json");
+        n += g_str_has_suffix(name, ".digest");
     return n;
 }
 
@@ -209,7 +209,7 @@ assert_only_entries(World *w)
     const char *name;
 
     while (d && (name = g_dir_read_name(d)))
-        if (!g_str_has_suffix(name, ".json") && !g_str_has_suffix(name, ".lock"))
+        if (!g_str_has_suffix(name, ".digest") && !g_str_has_suffix(name, ".lock"))
             g_error("%s left in the cache directory", name);
 }
 
@@ -444,6 +444,38 @@ test_accel_entries(void)
     expect(w, TRUE, 0);
 }
 
+/* ---- The format number --------------------------------------------------- */
+
+/* Another cache format is outdated, not a problem: a probe replaces it
+ * silently.  Format 1 was the raw facts as one JSON object in NAME.json;
+ * a later entry with another number in its header is outdated too. */
+static void
+test_format_bump(void)
+{
+    g_autoptr(World) w = world_new();
+    g_autofree char *path = NULL, *legacy = NULL;
+    guint32 format = VC_QEMU_CACHE_FORMAT + 1;
+    struct stat st;
+    int fd;
+
+    expect(w, FALSE, 0);
+    path = entry_path(w);
+    legacy = g_strconcat(w->cache, "/", strrchr(path, '/') + 1, NULL);
+    strcpy(strrchr(legacy, '.'), ".json");
+    g_assert_cmpint(unlink(path), ==, 0);
+    put_file(legacy, "{\"virtcaps_cache\": 1, \"key\": {}, \"facts\": {\"format\": 1}}\n");
+    expect(w, FALSE, 0);
+    g_assert_cmpint(stat(legacy, &st), <, 0);   /* the old entry went with the store */
+    expect(w, TRUE, 0);
+    /* the header's format number (after the 8-byte magic) */
+    fd = open(path, O_WRONLY);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(pwrite(fd, &format, sizeof(format), 8), ==, sizeof(format));
+    close(fd);
+    expect(w, FALSE, 0);
+    expect(w, TRUE, 0);
+}
+
 /* ---- Bad files ---------------------------------------------------------- */
 
 static void
@@ -472,7 +504,7 @@ foreign_layout(World *w)
 {
     g_autofree char *path = entry_path(w);
 
-    put_file(path, "{\"virtcaps_cache\": 1, \"facts\": [1, 2]}\n");
+    put_file(path, "<virtcaps-cache/>\n");
 }
 
 static void
@@ -522,8 +554,8 @@ typedef struct {
 } BadCase;
 
 static const BadCase bad_cases[] = {
-    { "truncated", truncate_entry, "invalid JSON (truncated); ignoring it", FALSE },
-    { "corrupt", corrupt_entry, "invalid JSON", FALSE },
+    { "truncated", truncate_entry, "truncated; ignoring it", FALSE },
+    { "corrupt", corrupt_entry, "corrupt (checksum mismatch); ignoring it", FALSE },
     { "empty", empty_entry, "empty file; ignoring it", FALSE },
     { "wrong-layout", foreign_layout, "not a virtcaps cache file; ignoring it", FALSE },
     { "foreign-owner", foreign_owner, "is owned by uid 65534", TRUE },
@@ -729,7 +761,7 @@ static char *run_cli(int want_status, ...) G_GNUC_NULL_TERMINATED;
 static GPid
 spawn_probe(World *w, const char *out, const char *errout)
 {
-    const char *argv[] = { virtcaps, "qemu-probe", "--emulator", w->binary, "--cache-dir",
+    const char *argv[] = { virtcaps, "qemu-probe", "--digest", "--emulator", w->binary, "--cache-dir",
                            w->cache, NULL };
     g_autoptr(GError) err = NULL;
     int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -801,13 +833,13 @@ test_concurrent_corrupt(void)
     g_autofree char *path = NULL;
     g_autofree char *text = NULL;
 
-    g_free(run_cli(0, "qemu-probe", "--emulator", w->binary, "--cache-dir", w->cache, NULL));
+    g_free(run_cli(0, "qemu-probe", "--digest", "--emulator", w->binary, "--cache-dir", w->cache, NULL));
     path = entry_path(w);
     g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
     text[strlen(text) / 2] = '\0';
     put_file(path, text);
     g_assert_cmpint(truncate(counter, 0), ==, 0);
-    run_concurrent(w, "invalid JSON (truncated); ignoring it");
+    run_concurrent(w, "truncated; ignoring it");
 }
 
 /* A binary that fails to probe: the error every time, nothing stored. */
@@ -824,7 +856,7 @@ test_probe_failure(void)
         g_autoptr(GError) err = NULL;
         gboolean hit = TRUE;
 
-        g_assert_null(vc_qemu_facts_for_binary(bad, &opts, &hit, &err));
+        g_assert_null(vc_qemu_digest_for_binary(bad, &opts, &hit, &err));
         g_assert_false(hit);
         g_assert_error(err, VC_QEMU_ERROR, VC_QEMU_ERROR_PROCESS);
         g_assert_true(g_str_has_prefix(err->message, bad));
@@ -874,7 +906,7 @@ test_cli(void)
     g_autofree char *show = NULL, *stale = NULL, *cleared = NULL, *empty = NULL, *out = NULL;
     g_autofree char *header = g_strdup_printf("%s: 0 entries", w->cache);
 
-    g_free(run_cli(0, "qemu-probe", "--emulator", w->binary, "--cache-dir", w->cache, NULL));
+    g_free(run_cli(0, "qemu-probe", "--digest", "--emulator", w->binary, "--cache-dir", w->cache, NULL));
     show = run_cli(0, "cache", "show", "--cache-dir", w->cache, NULL);
     assert_contains(show, ": 1 entry\n");
     assert_contains(show, canon);
@@ -888,10 +920,10 @@ test_cli(void)
     empty = run_cli(0, "cache", "show", "--cache-dir", w->cache, NULL);
     assert_contains(empty, header);
     /* --no-cache: probes every time and writes nothing. */
-    out = run_cli(0, "qemu-probe", "--emulator", w->binary, "--cache-dir", w->cache,
+    out = run_cli(0, "qemu-probe", "--digest", "--emulator", w->binary, "--cache-dir", w->cache,
                   "--no-cache", NULL);
     g_assert_cmpuint(probes(w), ==, 2);
-    g_free(run_cli(0, "qemu-probe", "--emulator", w->binary, "--no-cache", "--cache-dir",
+    g_free(run_cli(0, "qemu-probe", "--digest", "--emulator", w->binary, "--no-cache", "--cache-dir",
                    w->cache, NULL));
     g_assert_cmpuint(probes(w), ==, 3);
     g_free(empty);
@@ -909,7 +941,7 @@ test_cli_warning(void)
 
     g_assert_cmpint(mkdir(real, 0700), ==, 0);
     g_assert_cmpint(symlink(real, w->cache), ==, 0);
-    out = run_cli(0, "qemu-probe", "--emulator", w->binary, "--cache-dir", w->cache, NULL);
+    out = run_cli(0, "qemu-probe", "--digest", "--emulator", w->binary, "--cache-dir", w->cache, NULL);
     want = g_strdup_printf("virtcaps: warning: %s: is a symbolic link; not using the cache\n",
                            w->cache);
     assert_contains(out, want);
@@ -939,6 +971,7 @@ main(int argc, char **argv)
     g_test_add_func("/cache/key/module-touched", test_module_touched);
     g_test_add_func("/cache/key/kvm-access", test_kvm_access);
     g_test_add_func("/cache/accel-entries", test_accel_entries);
+    g_test_add_func("/cache/format-bump", test_format_bump);
     for (gsize i = 0; i < G_N_ELEMENTS(bad_cases); i++) {
         g_autofree char *path = g_strdup_printf("/cache/bad/%s", bad_cases[i].name);
 

@@ -1,0 +1,212 @@
+/*
+ * digest.c - the digest of a probe's facts (see digest.h).
+ */
+#include "qemu/digest.h"
+
+#include <string.h>
+
+#include "domcaps/flags.h"
+#include "qemu/probe.h"
+#include "qemu/qmp.h"
+
+#define DIGEST_LOG_DOMAIN "virtcaps-cache"
+
+/* Replies that only vc_qemu_flags_compute() reads (checked with grep over
+ * src/: the QAPI schema, QOM types, QOM properties of machines and other
+ * non-CPU types, command-line options), and device properties, which
+ * nothing reads.  QOM properties of CPU types stay (domcaps/cpu-x86.c reads
+ * max-x86_64-cpu's).  Anything else is kept, so a reply a new consumer
+ * starts reading is never silently missing. */
+static const char *const flag_only_replies[] = {
+    "query-qmp-schema", "qom-list-types", "query-command-line-options",
+};
+static const char *const flag_only_prefixes[] = {
+    "qom-list-properties:", "device-list-properties:",
+};
+
+gboolean
+vc_qemu_digest_drops(const char *key)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(flag_only_replies); i++)
+        if (strcmp(key, flag_only_replies[i]) == 0)
+            return TRUE;
+    if (g_str_has_prefix(key, "qom-list-properties:") && g_str_has_suffix(key, "-cpu"))
+        return FALSE;
+    for (gsize i = 0; i < G_N_ELEMENTS(flag_only_prefixes); i++)
+        if (g_str_has_prefix(key, flag_only_prefixes[i]))
+            return TRUE;
+    return FALSE;
+}
+
+static GVariant *
+bytestring(const char *s)
+{
+    return g_variant_new_bytestring(s ? s : "");
+}
+
+static const char *
+session_accel(json_object *session)
+{
+    json_object *accel = json_object_object_get(session, "accel");
+
+    return json_object_is_type(accel, json_type_string) ? json_object_get_string(accel) : "";
+}
+
+static GVariant *
+serialize_session(json_object *session)
+{
+    json_object *replies = json_object_object_get(session, "replies");
+    GVariantBuilder b;
+
+    g_variant_builder_init(&b, G_VARIANT_TYPE("a(say)"));
+    if (json_object_is_type(replies, json_type_object)) {
+        json_object_object_foreach(replies, key, reply) {
+            if (vc_qemu_digest_drops(key))
+                continue;
+            /* NOSLASHESCAPE: the text parses back to the same value */
+            g_variant_builder_add_value(&b, g_variant_new("(s@ay)", key, bytestring(
+                json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN |
+                                               JSON_C_TO_STRING_NOSLASHESCAPE))));
+        }
+    }
+    return g_variant_new("(s@a(say))", session_accel(session), g_variant_builder_end(&b));
+}
+
+GVariant *
+vc_qemu_digest_serialize(json_object *facts)
+{
+    GVariantBuilder flags, sessions;
+    VcQemuFlags set;
+
+    vc_qemu_flags_compute(facts, &set);
+    g_variant_builder_init(&flags, G_VARIANT_TYPE_STRING_ARRAY);
+    for (int f = 0; f < VC_QEMU_FLAG_LAST; f++)
+        if (set.set[f])
+            g_variant_builder_add(&flags, "s", vc_qemu_flag_name((VcQemuFlag)f));
+    g_variant_builder_init(&sessions, G_VARIANT_TYPE("a(sa(say))"));
+    for (guint s = 0; s < vc_qemu_facts_n_sessions(facts); s++)
+        g_variant_builder_add_value(&sessions, serialize_session(json_object_array_get_idx(
+                                        json_object_object_get(facts, "sessions"), s)));
+    return g_variant_new("(u@as@a(sa(say)))", (guint32)VC_QEMU_DIGEST_FORMAT,
+                         g_variant_builder_end(&flags), g_variant_builder_end(&sessions));
+}
+
+/* One session: the replies stay JSON text until read (digest.h). */
+static json_object *
+deserialize_session(GVariant *session)
+{
+    g_autoptr(GVariant) list = g_variant_get_child_value(session, 1);
+    json_object *out = json_object_new_object();
+    json_object *replies = json_object_new_object();
+    GVariantIter it;
+    const char *key, *accel;
+    GVariant *text;
+
+    g_variant_get_child(session, 0, "&s", &accel);
+    json_object_object_add(out, "accel", json_object_new_string(accel));
+    g_variant_iter_init(&it, list);
+    while (g_variant_iter_next(&it, "(&s@ay)", &key, &text)) {
+        gsize len = 0;
+        const char *s = g_variant_get_fixed_array(text, &len, 1);
+
+        /* the bytestring's length includes its NUL */
+        json_object_object_add(replies, key,
+                               json_object_new_string_len(s ? s : "", len ? (int)len - 1 : 0));
+        g_variant_unref(text);
+    }
+    json_object_object_add(out, "replies", replies);
+    return out;
+}
+
+json_object *
+vc_qemu_digest_deserialize(GVariant *v, char **why)
+{
+    g_autoptr(GVariant) flags = NULL, sessions = NULL;
+    json_object *digest, *names, *list;
+    guint32 format = 0;
+    GVariantIter it;
+    GVariant *child;
+    const char *name;
+
+    if (!g_variant_is_of_type(v, G_VARIANT_TYPE(VC_QEMU_DIGEST_TYPE))) {
+        *why = g_strdup("not a virtcaps digest");
+        return NULL;
+    }
+    g_variant_get_child(v, 0, "u", &format);
+    if (format != VC_QEMU_DIGEST_FORMAT) {
+        *why = g_strdup_printf("digest format %u, not %u", format, VC_QEMU_DIGEST_FORMAT);
+        return NULL;
+    }
+    digest = json_object_new_object();
+    json_object_object_add(digest, "digest", json_object_new_int(VC_QEMU_DIGEST_FORMAT));
+    names = json_object_new_array();
+    flags = g_variant_get_child_value(v, 1);
+    g_variant_iter_init(&it, flags);
+    while (g_variant_iter_next(&it, "&s", &name))
+        json_object_array_add(names, json_object_new_string(name));
+    json_object_object_add(digest, "flags", names);
+    list = json_object_new_array();
+    sessions = g_variant_get_child_value(v, 2);
+    g_variant_iter_init(&it, sessions);
+    while ((child = g_variant_iter_next_value(&it))) {
+        json_object_array_add(list, deserialize_session(child));
+        g_variant_unref(child);
+    }
+    json_object_object_add(digest, "sessions", list);
+    return digest;
+}
+
+json_object *
+vc_qemu_digest_of_facts(json_object *facts)
+{
+    g_autoptr(GVariant) v = g_variant_ref_sink(vc_qemu_digest_serialize(facts));
+    g_autofree char *why = NULL;
+    json_object *digest = vc_qemu_digest_deserialize(v, &why);
+
+    g_assert(digest != NULL);   /* we just built it */
+    return digest;
+}
+
+gboolean
+vc_qemu_is_digest(json_object *tree)
+{
+    return json_object_is_type(json_object_object_get(tree, "digest"), json_type_int);
+}
+
+json_object *
+vc_qemu_digest_thaw(json_object *replies, const char *key, json_object *value)
+{
+    json_tokener *tok = json_tokener_new_ex(VC_QMP_DEFAULT_MAX_DEPTH + 8);
+    const char *text = json_object_get_string(value);
+    int len = json_object_get_string_len(value);
+    json_object *parsed = json_tokener_parse_ex(tok, text, len);
+    gboolean whole = json_tokener_get_error(tok) == json_tokener_success &&
+        json_tokener_get_parse_end(tok) == (size_t)len;
+
+    json_tokener_free(tok);
+    if (!parsed || !whole) {
+        g_log(DIGEST_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "digest reply %s: not JSON", key);
+        json_object_put(parsed);
+        return NULL;
+    }
+    json_object_object_add(replies, key, parsed);   /* frees the text */
+    return parsed;
+}
+
+void
+vc_qemu_digest_thaw_all(json_object *digest)
+{
+    for (guint s = 0; s < vc_qemu_facts_n_sessions(digest); s++) {
+        json_object *session = json_object_array_get_idx(json_object_object_get(digest, "sessions"), s);
+        json_object *replies = json_object_object_get(session, "replies");
+        g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
+
+        /* collect first: thawing replaces values while we iterate */
+        json_object_object_foreach(replies, key, value) {
+            (void)value;
+            g_ptr_array_add(keys, g_strdup(key));
+        }
+        for (guint i = 0; i < keys->len; i++)
+            vc_qemu_facts_reply(digest, s, keys->pdata[i]);
+    }
+}
