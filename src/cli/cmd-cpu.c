@@ -1,12 +1,15 @@
 /*
  * virtcaps cpuid [--root DIR] [--dump FILE | --libvirt-xml FILE] [--record FILE]
+ * virtcaps cpuid --kvm [--root DIR] [--record FILE]
  *
  * A debugging tool for the CPU decoder: reads CPUID data (the instruction,
  * a dump under --root, or a dump file in either format), optionally records
  * it as a virtcaps JSON dump ("-" for stdout), and prints the vendor, the
  * signature, the host CPU model libvirt would name with the features beyond
  * it (as in `virtcaps capabilities`), and all features present, one per
- * line, in libvirt's order.
+ * line, in libvirt's order.  --kvm does the same for KVM's supported CPUID
+ * (/dev/kvm, or DIR/.virtcaps/kvm-cpuid.json) and then lists how it differs
+ * from the host's CPUID.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +17,7 @@
 #include "virtcaps.h"
 #include "cli/cmd-cpu.h"
 #include "cpu/cpuid.h"
+#include "cpu/kvm-cpuid.h"
 #include "cpu/x86-cpu.h"
 #include "cpu/x86-decode.h"
 
@@ -22,6 +26,7 @@ typedef struct {
     char *dump;
     char *libvirt_xml;
     char *record;
+    gboolean kvm;
 } CpuidOptions;
 
 static void
@@ -45,6 +50,8 @@ parse_cpuid_options(int *argc, char ***argv, CpuidOptions *o, GError **error)
           "Read libvirt's x86_64-cpuid-*.xml format from FILE", "FILE" },
         { "record", 0, 0, G_OPTION_ARG_FILENAME, &o->record,
           "Write the CPUID data as a virtcaps JSON dump to FILE (- for stdout)", "FILE" },
+        { "kvm", 0, 0, G_OPTION_ARG_NONE, &o->kvm,
+          "KVM's supported CPUID (/dev/kvm, or DIR/" VC_KVM_CPUID_ROOT_DUMP ")", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("- decode the host CPUID");
@@ -60,6 +67,11 @@ parse_cpuid_options(int *argc, char ***argv, CpuidOptions *o, GError **error)
     if (!!o->dump + !!o->libvirt_xml + !!o->root > 1) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "--root, --dump and --libvirt-xml exclude each other");
+        return FALSE;
+    }
+    if (o->kvm && (o->dump || o->libvirt_xml)) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "--kvm reads /dev/kvm or a --root tree, not --dump or --libvirt-xml");
         return FALSE;
     }
     return TRUE;
@@ -79,6 +91,8 @@ load_libvirt_xml(const char *path, GError **error)
 static VcCpuidData *
 acquire(const CpuidOptions *o, GError **error)
 {
+    if (o->kvm)
+        return vc_kvm_cpuid_acquire(o->root, error);
     if (o->dump)
         return vc_cpuid_load_file(o->dump, error);
     if (o->libvirt_xml)
@@ -136,6 +150,41 @@ format_decoded(const VcX86Decoded *d, const VcX86FeatureDb *db, const VcCpuidDat
     return g_string_free(out, FALSE);
 }
 
+/* "TITLE: N" and the names of features in a but not in b. */
+static void
+format_missing(GString *out, const char *title, const VcX86Decoded *a, const VcX86Decoded *b)
+{
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
+
+    for (guint i = 0; i < a->features->len; i++) {
+        const VcX86Feature *f = g_ptr_array_index(a->features, i);
+        if (!vc_x86_decoded_has(b, f->name))
+            g_ptr_array_add(names, f->name);
+    }
+    g_string_append_printf(out, "%s: %u\n", title, names->len);
+    for (guint i = 0; i < names->len; i++)
+        g_string_append_printf(out, "%s\n", (const char *)g_ptr_array_index(names, i));
+}
+
+/* What KVM cannot offer of the host CPU, and what it offers beyond it
+ * (features it emulates, such as x2apic or tsc-deadline). */
+static void
+format_kvm_diff(GString *out, const VcX86FeatureDb *db, const VcX86Decoded *kvm,
+                const char *root)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VcCpuidData) host = vc_cpuid_acquire(root, &err);
+    g_autoptr(VcX86Decoded) decoded = NULL;
+
+    if (!host) {
+        g_string_append_printf(out, "host CPUID: unavailable (%s)\n", err->message);
+        return;
+    }
+    decoded = vc_x86_decode(db, host);
+    format_missing(out, "host features KVM lacks", decoded, kvm);
+    format_missing(out, "KVM features the host lacks", kvm, decoded);
+}
+
 int
 vc_cmd_cpuid(int argc, char **argv)
 {
@@ -157,6 +206,11 @@ vc_cmd_cpuid(int argc, char **argv)
     }
     decoded = vc_x86_decode(db, data);
     out = format_decoded(decoded, db, data);
+    if (o.kvm) {
+        GString *s = g_string_new(g_steal_pointer(&out));
+        format_kvm_diff(s, db, decoded, o.root);
+        out = g_string_free(s, FALSE);
+    }
     rc = fputs(out, stdout) < 0 || fflush(stdout) != 0;
  out:
     if (err)

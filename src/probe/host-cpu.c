@@ -10,6 +10,8 @@
  */
 #include "probe/probe.h"
 #include "cpu/host-model.h"
+#include "cpu/arm-cpu.h"
+#include "cpu/ppc64-cpu.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -395,9 +397,14 @@ vc_probe_host_cpu(const VcHost *host, VcHostCaps *caps)
     g_autofree char *cpuinfo = NULL;
 
     probe_pages(host, cpu);
+    /* Other arches: libvirt's getHost of cpu_arm.c (aarch64 only) and
+     * cpu_ppc64.c; s390x and the rest have none, so no model or vendor. */
+    if (g_strcmp0(cpu->arch, "aarch64") == 0)
+        vc_arm_probe_host(host, &cpu->model, &cpu->vendor, cpu->features);
+    else if (vc_ppc64_is_arch(cpu->arch))
+        vc_ppc64_probe_host(host, &cpu->model, &cpu->vendor);
     /* libvirt describes the host CPU only when it can read cpuinfo, and
-     * these elements only for x86 (virCPUx86GetHost).  aarch64's vendor
-     * comes from MIDR through the CPU model decoder: the CPU model issue. */
+     * these elements only for x86 (virCPUx86GetHost). */
     if (!cpu->arch || vc_name_index(x86_arches, G_N_ELEMENTS(x86_arches), cpu->arch) < 0)
         return;
     if (!(cpuinfo = vc_host_read(host, CPUINFO, VC_FILE_MAX_LARGE)))

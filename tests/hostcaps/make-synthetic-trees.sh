@@ -67,6 +67,16 @@ COMMITTED_CASES=(
     bad-duplicate-security-driver
     bad-partial-dmi-uuid
     bad-cut-passwd-uid
+    aarch64-thunderx2
+    aarch64-ampereone
+    aarch64-old-kernel
+    ppc64le-power9
+    s390x-z13
+    bad-aarch64-unknown-part
+    bad-aarch64-unknown-implementer
+    bad-aarch64-malformed-part
+    bad-ppc64-unknown-pvr
+    bad-ppc64-malformed-pvr
 )
 # Trees that show a probe bug; not committed as golden cases until the
 # probe handles them.
@@ -152,7 +162,10 @@ fmt_mask() {
 #   MEMTOTAL[n]       node n's MemTotal in kB (NNODES=0: the host's)
 #   HPSIZES           huge page sizes in kB
 #   HPNR[n:size] HPFREE[n:size]   per node huge pages (NNODES=0: n=host)
-#   CPUINFO_KIND      intel-xeon, intel-core, amd-ryzen or arm-n1
+#   CPUINFO_KIND      intel-xeon, intel-core, amd-ryzen, arm-n1, power9 or s390x
+#   ARM_IMPL ARM_VARIANT ARM_PART ARM_REV ARM_FEATURES
+#                     the MIDR fields and hwcaps of an arm cpuinfo block
+#   PVR               "XXXX XXXX", the PVR of a power9 cpuinfo block
 #   ARCH              /proc/sys/kernel/arch
 
 reset_machine() {
@@ -169,6 +182,8 @@ reset_machine() {
     ARCH=x86_64
     DMI_UUID=
     TSC=
+    ARM_IMPL=0x41 ARM_VARIANT=0x3 ARM_PART=0xd0c ARM_REV=1 ARM_FEATURES=$N1_FEATURES
+    PVR="004e 1202"
 }
 
 online_cpus() {
@@ -476,24 +491,67 @@ cpuinfo_x86_block() { # cpuinfo_x86_block CPU
 cpuinfo_arm_block() { # cpuinfo_arm_block CPU
     printf 'processor\t: %d\n' "$1"
     printf 'BogoMIPS\t: 50.00\n'
-    printf 'Features\t: %s\n' "$N1_FEATURES"
-    printf 'CPU implementer\t: 0x41\n'
+    printf 'Features\t: %s\n' "$ARM_FEATURES"
+    printf 'CPU implementer\t: %s\n' "$ARM_IMPL"
     printf 'CPU architecture: 8\n'
-    printf 'CPU variant\t: 0x3\n'
-    printf 'CPU part\t: 0xd0c\n'
-    printf 'CPU revision\t: 1\n'
+    printf 'CPU variant\t: %s\n' "$ARM_VARIANT"
+    printf 'CPU part\t: %s\n' "$ARM_PART"
+    printf 'CPU revision\t: %s\n' "$ARM_REV"
     printf '\n'
+}
+
+# Linux's powerpc show_cpuinfo: one block per CPU, then the machine.
+cpuinfo_power9_block() { # cpuinfo_power9_block CPU
+    printf 'processor\t: %d\n' "$1"
+    printf 'cpu\t\t: POWER9 (raw), altivec supported\n'
+    printf 'clock\t\t: 3800.000000MHz\n'
+    printf 'revision\t: 2.2 (pvr %s)\n' "$PVR"
+    printf '\n'
+}
+
+cpuinfo_power9_machine() {
+    printf 'timebase\t: 512000000\n'
+    printf 'platform\t: PowerNV\n'
+    printf 'model\t\t: 9006-22P\n'
+    printf 'machine\t\t: PowerNV 9006-22P\n'
+    printf 'firmware\t: OPAL\n'
+    printf 'MMU\t\t: Radix\n'
+}
+
+# Linux's s390 show_cpuinfo (a z13, as linux-s390x-with-frequency of
+# libvirt's tests): the machine, one line per CPU, then one block per CPU.
+cpuinfo_s390x() {
+    local c
+    printf 'vendor_id       : IBM/S390\n'
+    printf '# processors    : %d\n' "$NCPU"
+    printf 'bogomips per cpu: 20325.00\n'
+    printf 'max thread id   : 0\n'
+    printf 'features\t: esan3 zarch stfle msa ldisp eimm dfp edat etf3eh highgprs te vx sie\n'
+    printf 'facilities      : 0 1 2 3 4 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 30 31 32 33 34 35 36 37 40 41 42 43 44 45 46 47 48 49 50 51 52 53 55 57 64 65 66 67 68 69 70 71 72 73 75 76 77 78 80 128 129 131 132 142 143\n'
+    for c in $(online_cpus); do
+        printf 'processor %d: version = 00,  identification = 145F07,  machine = 2964\n' "$c"
+    done
+    for c in $(online_cpus); do
+        printf '\ncpu number      : %d\n' "$c"
+        printf 'cpu MHz dynamic : 5000\n'
+        printf 'cpu MHz static  : 5000\n'
+    done
 }
 
 cpuinfo() {
     local c
+    case $CPUINFO_KIND in
+    s390x) cpuinfo_s390x; return 0 ;;
+    esac
     for c in $(online_cpus); do
-        if [ "$CPUINFO_KIND" = arm-n1 ]; then
-            cpuinfo_arm_block "$c"
-        else
-            cpuinfo_x86_block "$c"
-        fi
+        case $CPUINFO_KIND in
+        arm-*) cpuinfo_arm_block "$c" ;;
+        power9) cpuinfo_power9_block "$c" ;;
+        *) cpuinfo_x86_block "$c" ;;
+        esac
     done
+    [ "$CPUINFO_KIND" = power9 ] && cpuinfo_power9_machine
+    return 0
 }
 
 emit_tree() { # emit_tree CASE
@@ -585,6 +643,42 @@ machine_arm_clusters() {
     HPFREE=([0:2048]=512 [0:1048576]=3)
 }
 
+# POWER9 (PowerNV, ppc64le): one chip of 4 SMT4 cores, all threads online;
+# powerpc has neither die_id nor cluster_id, a core's id is its first
+# thread's; 64 KiB base pages.  (libvirt's ppc64 subcore rule needs a KVM
+# ioctl and does not apply to a tree.)
+machine_power9() {
+    reset_machine
+    local c
+    NCPU=16 NNODES=1 CPUINFO_KIND=power9 ARCH=ppc64le
+    for ((c = 0; c < NCPU; c++)); do
+        PKG[c]=0 DIE[c]='' CLU[c]='' CORE[c]=$((c - c % 4)) L1L2_ID[c]=$((c - c % 4)) NODE[c]=0
+    done
+    CACHES=("1 Data 32K core" "1 Instruction 32K core" "2 Unified 512K core"
+            "3 Unified 10240K core")
+    DIST=("10")
+    MEMTOTAL=(66846720)
+    HPSIZES=(2048 1048576)
+    HPNR=([0:2048]=0 [0:1048576]=0)
+    HPFREE=([0:2048]=0 [0:1048576]=0)
+}
+
+# s390x (z13 LPAR): 4 CPUs, each a core; no NUMA; 1 MiB huge pages.
+machine_s390x() {
+    reset_machine
+    local c
+    NCPU=4 NNODES=0 CPUINFO_KIND=s390x ARCH=s390x
+    for ((c = 0; c < NCPU; c++)); do
+        PKG[c]=0 DIE[c]='' CLU[c]='' CORE[c]=$c L1L2_ID[c]=$c NODE[c]=0
+    done
+    CACHES=("1 Data 128K core" "1 Instruction 96K core" "2 Data 2048K core"
+            "2 Instruction 2048K core")
+    MEMTOTAL=(8161364)
+    HPSIZES=(1024)
+    HPNR=([host:1024]=0)
+    HPFREE=([host:1024]=0)
+}
+
 # A small one-node host: Core i3 with 2 cores x 2 threads (siblings 0,2 and
 # 1,3), 2 MiB and 1 GiB huge pages.  The bad-* cases start from it.
 machine_small() {
@@ -672,7 +766,52 @@ make_case() { # make_case CASE
     x86_64-no-numa)
         machine_ryzen_no_numa; emit_tree "$1" ;;
     aarch64-clusters)
+        # Also the Neoverse-N1 (Ampere Altra) naming case.
         machine_arm_clusters; emit_tree "$1" ;;
+    aarch64-thunderx2)
+        # Cavium ThunderX2 CN99xx, cpuinfo as libvirt's
+        # linux-aarch64-with-clusters: model 'ThunderX2 99xx', vendor Cavium.
+        machine_arm_clusters
+        ARM_IMPL=0x43 ARM_VARIANT=0x1 ARM_PART=0x0af
+        ARM_FEATURES="fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics cpuid asimdrdm"
+        emit_tree "$1" ;;
+    aarch64-ampereone)
+        # AmpereOne (implementer 0xc0, part 0xac3): HWCAP2 names (dcpodp,
+        # sve2 ... bti) follow the 32 AT_HWCAP ones and are not listed.
+        machine_arm_clusters
+        ARM_IMPL=0xc0 ARM_VARIANT=0x0 ARM_PART=0xac3 ARM_REV=0
+        ARM_FEATURES="fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp cpuid asimdrdm jscvt fcma lrcpc dcpop sha3 sm3 sm4 asimddp sha512 asimdfhm dit uscat ilrcpc flagm ssbs sb paca pacg dcpodp flagm2 frint i8mm bf16 rng bti ecv"
+        emit_tree "$1" ;;
+    aarch64-old-kernel)
+        # A kernel before 4.11 has no 'cpuid' hwcap: libvirt cannot read
+        # MIDR and names nothing (a warning, like libvirt's error log).
+        machine_arm_clusters
+        ARM_PART=0xd07 ARM_VARIANT=0x1 ARM_FEATURES="fp asimd evtstrm aes pmull sha1 sha2 crc32"
+        emit_tree "$1" ;;
+    ppc64le-power9)
+        machine_power9; emit_tree "$1"
+        w /.virtcaps/page_size_kib 64 ;;
+    s390x-z13)
+        # libvirt's s390 CPU driver has no getHost: no model, no vendor.
+        machine_s390x; emit_tree "$1" ;;
+    bad-aarch64-unknown-part)
+        # APM X-Gene (part 0x000, as linux-aarch64-rhel74-moonshot): no model.
+        machine_arm_clusters
+        ARM_IMPL=0x50 ARM_VARIANT=0x0 ARM_PART=0x000 ARM_FEATURES="fp asimd evtstrm cpuid"
+        emit_tree "$1" ;;
+    bad-aarch64-unknown-implementer)
+        # libvirt sets the model from the part, then fails on the vendor:
+        # the model stays, without vendor or features.
+        machine_arm_clusters; ARM_IMPL=0x99; emit_tree "$1" ;;
+    bad-aarch64-malformed-part)
+        machine_arm_clusters; ARM_PART=0xzz; emit_tree "$1" ;;
+    bad-ppc64-unknown-pvr)
+        # A logical PVR (0x0f000005, POWER9 compat mode) is no processor.
+        machine_power9; PVR="0f00 0005"; emit_tree "$1"
+        w /.virtcaps/page_size_kib 64 ;;
+    bad-ppc64-malformed-pvr)
+        machine_power9; PVR="004e"; emit_tree "$1"
+        w /.virtcaps/page_size_kib 64 ;;
     x86_64-offline-cpus)
         # CPU 3 (second thread of core 1) offline: the kernel drops its
         # topology and cache directories and takes it out of the online
