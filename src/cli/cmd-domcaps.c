@@ -16,6 +16,7 @@
 #include "domcaps/firmware.h"
 #include "domcaps/hostfacts.h"
 #include "domcaps/policy.h"
+#include "format/domcaps-json.h"
 #include "format/domcaps-xml.h"
 #include "qemu/cache.h"
 #include "qemu/digest.h"
@@ -44,6 +45,26 @@ static const struct {
     { "ppc64le", "ppc64" },
 };
 
+/* --format: the formatters of the model (the first is the default). */
+typedef char *(*FormatFn)(const VcDomCaps *caps);
+
+static const struct {
+    const char *name;
+    FormatFn format;
+} formats[] = {
+    { "xml", vc_dom_caps_format_xml },
+    { "json", vc_dom_caps_format_json },
+};
+
+static FormatFn
+formatter(const char *name)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(formats); i++)
+        if (!name || strcmp(formats[i].name, name) == 0)
+            return formats[i].format;
+    return NULL;
+}
+
 static void
 options_clear(DomcapsOptions *o)
 {
@@ -64,9 +85,9 @@ check_options(const DomcapsOptions *o, int argc, char **argv, GError **error)
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "unexpected argument '%s'", argv[1]);
         return FALSE;
     }
-    if (o->format && strcmp(o->format, "xml") != 0) {
+    if (!formatter(o->format)) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                    "unknown format '%s' (expected xml)", o->format);
+                    "unknown format '%s' (expected xml or json)", o->format);
         return FALSE;
     }
     return TRUE;
@@ -123,7 +144,7 @@ print_warnings(const GPtrArray *warnings)
 }
 
 static char *
-domcaps_xml(const DomcapsOptions *o, GError **error)
+domcaps_text(const DomcapsOptions *o, GError **error)
 {
     g_autoptr(VcHostFacts) host = vc_host_facts_probe();
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
@@ -143,7 +164,7 @@ domcaps_xml(const DomcapsOptions *o, GError **error)
     req = (VcDomCapsRequest){ emulator, o->arch, o->machine, o->virttype };
     caps = vc_dom_caps_build(facts, host, firmwares, &req, o->replay ? o->replay : emulator, error);
     json_object_put(facts);
-    return caps ? vc_dom_caps_format_xml(caps) : NULL;
+    return caps ? formatter(o->format)(caps) : NULL;
 }
 
 int
@@ -163,7 +184,7 @@ vc_cmd_domcapabilities(int argc, char **argv)
           "Answer from a .replies transcript instead of a live emulator", "FILE" },
         { "host-facts", 0, 0, G_OPTION_ARG_FILENAME, &o.host_facts,
           "Override host facts with the JSON facts in FILE", "FILE" },
-        { "format", 'f', 0, G_OPTION_ARG_STRING, &o.format, "Output format: xml", "FORMAT" },
+        { "format", 'f', 0, G_OPTION_ARG_STRING, &o.format, "Output format: xml (default) or json", "FORMAT" },
         { "no-cache", 0, 0, G_OPTION_ARG_NONE, &o.no_cache,
           "Probe the emulator; neither read nor write the facts cache", NULL },
         { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.cache_dir,
@@ -178,7 +199,7 @@ vc_cmd_domcapabilities(int argc, char **argv)
     g_option_context_add_main_entries(ctx, entries, NULL);
     if (!g_option_context_parse(ctx, &argc, &argv, &err) || !check_options(&o, argc, argv, &err))
         goto out;
-    if (!(out = domcaps_xml(&o, &err)))
+    if (!(out = domcaps_text(&o, &err)))
         goto out;
     if (fputs(out, stdout) == EOF || fflush(stdout) != 0)
         fprintf(stderr, "virtcaps: cannot write output: %s\n", g_strerror(errno));

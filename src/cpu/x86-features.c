@@ -6,6 +6,7 @@
 
 #include "virtcaps.h"
 #include "cpu/x86-features.h"
+#include "cpu/x86-compiled.h"
 #include "cpu/vc-cpu-config.h"
 
 static const char *const reg_names[] = { "eax", "ebx", "ecx", "edx" };
@@ -46,15 +47,28 @@ filter_free(gpointer p)
     g_free(f);
 }
 
+VcX86FeatureDb *
+vc_x86_feature_db_new(void)
+{
+    VcX86FeatureDb *db = g_new0(VcX86FeatureDb, 1);
+
+    db->features = g_ptr_array_new_with_free_func(feature_free);
+    db->vendors = g_ptr_array_new_with_free_func(vendor_free);
+    db->filters = g_ptr_array_new_with_free_func(filter_free);
+    return db;
+}
+
 void
 vc_x86_feature_db_free(VcX86FeatureDb *db)
 {
     if (!db)
         return;
-    g_hash_table_unref(db->by_name);
+    if (db->by_name)
+        g_hash_table_unref(db->by_name);
     g_ptr_array_unref(db->features);
     g_ptr_array_unref(db->vendors);
     g_ptr_array_unref(db->filters);
+    vc_x86_compiled_free(db->compiled);
     g_free(db);
 }
 
@@ -453,16 +467,14 @@ parse_db(VcX86FeatureDb *db, json_object *root, const char *source, GError **err
 VcX86FeatureDb *
 vc_x86_feature_db_load(const char *path, GError **error)
 {
-    g_autoptr(VcX86FeatureDb) db = g_new0(VcX86FeatureDb, 1);
+    g_autoptr(VcX86FeatureDb) db = vc_x86_feature_db_new();
     g_autofree char *text = NULL;
     g_autoptr(GError) err = NULL;
     json_object *root;
     gboolean ok;
 
-    db->features = g_ptr_array_new_with_free_func(feature_free);
+    /* built while loading, to refuse a name used twice */
     db->by_name = g_hash_table_new(g_str_hash, g_str_equal);
-    db->vendors = g_ptr_array_new_with_free_func(vendor_free);
-    db->filters = g_ptr_array_new_with_free_func(filter_free);
     if (!g_file_get_contents(path, &text, NULL, &err)) {
         g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_IO, "%s", err->message);
         return NULL;
@@ -492,18 +504,89 @@ vc_cpu_data_path(const char *name)
     return g_build_filename(VC_CPU_INSTALLED_DATA_DIR, name, NULL);
 }
 
+/* Paired like vc_cpu_data_path(): the build directory's compiled file goes
+ * with the source tree's JSON (ninja keeps it up to date). */
+char *
+vc_cpu_compiled_path(void)
+{
+    const char *env = g_getenv("VIRTCAPS_DATA_DIR");
+    g_autofree char *path = NULL;
+
+    if (env && *env)
+        path = g_build_filename(env, "cpu", VC_X86_COMPILED_NAME, NULL);
+    else if (g_file_test(VC_CPU_SOURCE_DATA_DIR, G_FILE_TEST_IS_DIR))
+        path = g_build_filename(VC_CPU_BUILD_DATA_DIR, VC_X86_COMPILED_NAME, NULL);
+    else
+        path = g_build_filename(VC_CPU_INSTALLED_DATA_DIR, VC_X86_COMPILED_NAME, NULL);
+    return g_file_test(path, G_FILE_TEST_EXISTS) ? g_steal_pointer(&path) : NULL;
+}
+
+/* The compiled file, refused when a JSON file beside it has changed since it
+ * was built (the JSON is the source of truth). */
+static VcX86FeatureDb *
+load_compiled(const char *path, GError **error)
+{
+    g_autoptr(VcX86FeatureDb) db = vc_x86_compiled_load(path, error);
+
+    if (!db)
+        return NULL;
+    for (int s = 0; s < VC_X86_N_SOURCES; s++) {
+        g_autofree char *json = vc_cpu_data_path(vc_x86_source_names[s]);
+
+        if (!vc_x86_compiled_check_source(db, (VcX86Source)s, json, error))
+            return NULL;
+    }
+    return g_steal_pointer(&db);
+}
+
 VcX86FeatureDb *
 vc_x86_feature_db_load_default(GError **error)
 {
-    g_autofree char *path = vc_cpu_data_path("x86-features.json");
+    g_autofree char *compiled = vc_cpu_compiled_path();
+    g_autofree char *path = NULL;
 
+    if (compiled)
+        return load_compiled(compiled, error);
+    path = vc_cpu_data_path("x86-features.json");
     return vc_x86_feature_db_load(path, error);
+}
+
+static void
+insert_new(GHashTable *table, const char *name, VcX86Feature *f)
+{
+    if (!g_hash_table_contains(table, name))
+        g_hash_table_insert(table, (gpointer)name, f);
+}
+
+/* The name index of a compiled database: built on first use, as decoding a
+ * host CPU never looks a name up.  Its names were checked unique when the
+ * file was compiled (and the file's checksum was checked). */
+static GHashTable *
+names(const VcX86FeatureDb *db)
+{
+    VcX86FeatureDb *mut = (VcX86FeatureDb *)db;
+
+    if (g_once_init_enter(&mut->by_name)) {
+        GHashTable *table = g_hash_table_new(g_str_hash, g_str_equal);
+
+        for (guint i = 0; i < db->features->len; i++) {
+            VcX86Feature *f = g_ptr_array_index(db->features, i);
+
+            insert_new(table, f->name, f);
+            for (gsize a = 0; f->qemu_aliases && f->qemu_aliases[a]; a++)
+                insert_new(table, f->qemu_aliases[a], f);
+            for (gsize a = 0; f->linux_aliases && f->linux_aliases[a]; a++)
+                insert_new(table, f->linux_aliases[a], f);
+        }
+        g_once_init_leave(&mut->by_name, table);
+    }
+    return mut->by_name;
 }
 
 const VcX86Feature *
 vc_x86_feature_db_find(const VcX86FeatureDb *db, const char *name)
 {
-    return g_hash_table_lookup(db->by_name, name);
+    return g_hash_table_lookup(names(db), name);
 }
 
 const VcX86Vendor *

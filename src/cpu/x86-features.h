@@ -1,6 +1,7 @@
 /*
  * The x86 CPU feature database: data/cpu/x86-features.json, loaded at run
- * time.  Features keep the file's order, which is libvirt's (CPUID leaf,
+ * time (by default from its compiled form, x86-compiled.h, which holds the
+ * same data and loads without a JSON parse).  Features keep the file's order, which is libvirt's (CPUID leaf,
  * subleaf, register, bit, then MSR index, bit); the loader rejects a file out
  * of that order so decoded lists come out in libvirt's order by construction.
  */
@@ -52,11 +53,15 @@ typedef struct {
     GPtrArray *drop;         /* const VcX86Feature * */
 } VcX86Filter;
 
+struct _VcX86Compiled;
+
 typedef struct {
     GPtrArray *features;     /* VcX86Feature *, libvirt's order */
-    GHashTable *by_name;     /* name and aliases -> VcX86Feature * */
+    GHashTable *by_name;     /* name and aliases -> VcX86Feature *; compiled
+                              * databases build it on the first find */
     GPtrArray *vendors;      /* VcX86Vendor * */
     GPtrArray *filters;      /* VcX86Filter * */
+    struct _VcX86Compiled *compiled;  /* the compiled file this came from, or NULL */
 } VcX86FeatureDb;
 
 /* A set of features of one database, as bits indexed by VcX86Feature.index
@@ -92,12 +97,19 @@ gboolean vc_x86_set_is_empty(const VcX86FeatureSet *s);
 /* The members as const VcX86Feature *, in the database's order. */
 GPtrArray *vc_x86_set_list(const VcX86FeatureSet *s, const VcX86FeatureDb *db);
 
+/* The JSON file (x86-features.json); errors name path. */
 VcX86FeatureDb *vc_x86_feature_db_load(const char *path, GError **error);
 void vc_x86_feature_db_free(VcX86FeatureDb *db);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VcX86FeatureDb, vc_x86_feature_db_free)
 
-/* data/cpu/x86-features.json found by vc_cpu_data_path(). */
+/* The default database: the compiled file found by vc_cpu_compiled_path()
+ * when there is one (checked against the JSON beside it), else
+ * x86-features.json found by vc_cpu_data_path(). */
 VcX86FeatureDb *vc_x86_feature_db_load_default(GError **error);
+
+/* For the loaders (JSON and compiled): an empty database whose arrays free
+ * their elements. */
+VcX86FeatureDb *vc_x86_feature_db_new(void);
 
 /* A feature by libvirt name or alias; NULL when unknown. */
 const VcX86Feature *vc_x86_feature_db_find(const VcX86FeatureDb *db,
@@ -115,5 +127,11 @@ const char *vc_x86_reg_name(VcX86Reg reg);
  * set, else the source tree's data/cpu/NAME when it exists (uninstalled
  * builds and tests), else the installed DATADIR/virtcaps/cpu/NAME. */
 char *vc_cpu_data_path(const char *name);
+
+/* The compiled database (x86-cpu-data.bin) paired with those JSON files:
+ * $VIRTCAPS_DATA_DIR/cpu/, else the build directory when the source tree's
+ * JSON is used, else the installed one; NULL when that file does not exist
+ * (the JSON is loaded instead). */
+char *vc_cpu_compiled_path(void);
 
 #endif

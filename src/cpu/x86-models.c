@@ -8,6 +8,7 @@
 
 #include "virtcaps.h"
 #include "cpu/x86-models.h"
+#include "cpu/x86-compiled.h"
 
 static void
 model_free(gpointer p)
@@ -20,13 +21,25 @@ model_free(gpointer p)
     g_free(m);
 }
 
+VcX86ModelDb *
+vc_x86_model_db_new(const VcX86FeatureDb *features)
+{
+    VcX86ModelDb *db = g_new0(VcX86ModelDb, 1);
+
+    db->features = features;
+    db->models = g_ptr_array_new_with_free_func(model_free);
+    return db;
+}
+
 void
 vc_x86_model_db_free(VcX86ModelDb *db)
 {
     if (!db)
         return;
-    g_hash_table_unref(db->by_name);
+    if (db->by_name)
+        g_hash_table_unref(db->by_name);
     g_ptr_array_unref(db->models);
+    g_free(db->block);
     g_free(db);
 }
 
@@ -248,13 +261,12 @@ VcX86ModelDb *
 vc_x86_model_db_parse(const VcX86FeatureDb *features, const char *text,
                       const char *source, GError **error)
 {
-    g_autoptr(VcX86ModelDb) db = g_new0(VcX86ModelDb, 1);
+    g_autoptr(VcX86ModelDb) db = vc_x86_model_db_new(features);
     json_tokener *tok = json_tokener_new();
     json_object *root = json_tokener_parse_ex(tok, text, -1);
     gboolean ok;
 
-    db->features = features;
-    db->models = g_ptr_array_new_with_free_func(model_free);
+    /* built while loading, to refuse a name used twice */
     db->by_name = g_hash_table_new(g_str_hash, g_str_equal);
     if (!root) {
         g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_PARSE, "%s: invalid JSON: %s",
@@ -285,15 +297,38 @@ vc_x86_model_db_load(const VcX86FeatureDb *features, const char *path,
 VcX86ModelDb *
 vc_x86_model_db_load_default(const VcX86FeatureDb *features, GError **error)
 {
-    g_autofree char *path = vc_cpu_data_path("x86-models.json");
+    g_autofree char *path = NULL;
 
+    if (features->compiled)
+        return vc_x86_compiled_models(features, error);
+    path = vc_cpu_data_path("x86-models.json");
     return vc_x86_model_db_load(features, path, error);
+}
+
+/* Built on first use for compiled databases (see x86-features.c names()). */
+static GHashTable *
+names(const VcX86ModelDb *db)
+{
+    VcX86ModelDb *mut = (VcX86ModelDb *)db;
+
+    if (g_once_init_enter(&mut->by_name)) {
+        GHashTable *table = g_hash_table_new(g_str_hash, g_str_equal);
+
+        for (guint i = 0; i < db->models->len; i++) {
+            VcX86Model *m = g_ptr_array_index(db->models, i);
+
+            if (!g_hash_table_contains(table, m->name))
+                g_hash_table_insert(table, m->name, m);
+        }
+        g_once_init_leave(&mut->by_name, table);
+    }
+    return mut->by_name;
 }
 
 const VcX86Model *
 vc_x86_model_db_find(const VcX86ModelDb *db, const char *name)
 {
-    return g_hash_table_lookup(db->by_name, name);
+    return g_hash_table_lookup(names(db), name);
 }
 
 gboolean
