@@ -146,8 +146,12 @@ print_warnings(const GPtrArray *warnings)
 static char *
 domcaps_text(const DomcapsOptions *o, GError **error)
 {
-    g_autoptr(VcHostFacts) host = vc_host_facts_probe();
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    /* swtpm_setup's answer is kept in the facts cache (--cache-dir,
+     * --no-cache) */
+    VcQemuCacheOptions host_copts = { .cache_dir = o->cache_dir, .no_cache = o->no_cache,
+                                      .warnings = warnings };
+    g_autoptr(VcHostFacts) host = vc_host_facts_probe_cached(&host_copts);
     g_autoptr(GPtrArray) firmwares = NULL;
     g_autoptr(VcDomCaps) caps = NULL;
     g_autofree char *emulator = NULL;

@@ -218,17 +218,13 @@ best_candidate(const X86Dbs *dbs, const CpuData *d, json_object *defs, Candidate
 }
 
 /* virCPUx86FeatureFilterDropMSR: QEMU without unavailable-features
- * (QEMU_CAPS_CPU_UNAVAILABLE_FEATURES) cannot check MSR features. */
+ * (QEMU_CAPS_CPU_UNAVAILABLE_FEATURES, a flag of the digest: max-x86_64-cpu's
+ * QOM properties are no longer parsed on every run) cannot check MSR
+ * features. */
 static gboolean
 qemu_checks_msr_features(const VcPolicyCtx *ctx)
 {
-    json_object *props = vc_qemu_facts_return(ctx->facts, 0, "qom-list-properties:max-x86_64-cpu");
-
-    for (size_t i = 0; json_object_is_type(props, json_type_array) && i < json_object_array_length(props); i++)
-        if (g_strcmp0(json_object_get_string(json_object_object_get(json_object_array_get_idx(props, i), "name")),
-                      "unavailable-features") == 0)
-            return TRUE;
-    return FALSE;
+    return ctx->flags.set[VC_QEMU_FLAG_CPU_UNAVAILABLE_FEATURES];
 }
 
 static void

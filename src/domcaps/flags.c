@@ -117,6 +117,7 @@ static const DetectRow detect_rows[] = {
     /* virQEMUCapsObjectProps and virQEMUCapsMachineProps */
     { F(CPU_MIGRATABLE), DETECT_OBJECT_PROP, "max-x86_64-cpu", "migratable" },
     { F(CPU_MIGRATABLE), DETECT_OBJECT_PROP, "max-arm-cpu", "migratable" },
+    { F(CPU_UNAVAILABLE_FEATURES), DETECT_OBJECT_PROP, "max-x86_64-cpu", "unavailable-features" },
     { F(CONFIDENTIAL_GUEST), DETECT_OBJECT_PROP, "none-machine", "confidential-guest-support" },
     { F(MACHINE_I8042_OPT), DETECT_OBJECT_PROP, "generic-pc-machine", "i8042" },
     /* virQEMUCapsCommandLine */

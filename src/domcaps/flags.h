@@ -25,6 +25,7 @@ G_BEGIN_DECLS
     X(QUERY_CPU_MODEL_EXPANSION, "query-cpu-model-expansion") \
     X(CPU_MAX, "cpu-max") \
     X(CPU_MIGRATABLE, "cpu.migratable") \
+    X(CPU_UNAVAILABLE_FEATURES, "cpu-unavailable-features") \
     X(X86_MAX_CPU, "x86-max-cpu") \
     X(ARM_MAX_CPU, "arm-max-cpu") \
     X(VNC, "vnc") \

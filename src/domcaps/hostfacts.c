@@ -19,6 +19,7 @@
 
 #include "virtcaps.h"
 #include "domcaps/hostfacts.h"
+#include "qemu/cache.h"
 
 static GPtrArray *
 str_array(const char *const *items)
@@ -81,19 +82,56 @@ probe_secure_guest(void)
          strstr(cmdline, "prot_virt=Y") || strstr(cmdline, "prot_virt=on"));
 }
 
-/* swtpm_setup --print-capabilities: {"features": ["tpm-1.2", "tpm-2.0", ...]} */
-static GPtrArray *
-probe_tpm_versions(void)
+/* The key of swtpm_setup's answer: which swtpm_setup and swtpm (PATH's,
+ * canonical, size, times, inode), the shared libraries (ldconfig rewrites
+ * its cache when libtpms or another library comes, goes or is upgraded)
+ * and virtcaps; NULL (do not cache) if a file cannot be stat'ed. */
+static char *
+swtpm_key(const char *swtpm, const char *setup)
 {
-    static const char *const versions[] = { "1.2", "2.0" };
+    g_autoptr(VcJson) key = vc_cache_blob_key_new();
+    json_object *a = vc_cache_file_stamp(swtpm), *b = vc_cache_file_stamp(setup);
+
+    json_object_object_add(key, "swtpm", a);
+    json_object_object_add(key, "swtpm_setup", b);
+    json_object_object_add(key, "ld_cache", vc_cache_file_stamp("/etc/ld.so.cache"));
+    return a && b ? vc_cache_key_text(key) : NULL;
+}
+
+/* swtpm_setup --print-capabilities's output, from the cache (opts, NULL:
+ * none) when its key matches, else run (and then stored if it succeeded
+ * and the binaries did not change meanwhile); NULL if it failed. */
+static char *
+swtpm_capabilities(const char *swtpm, const char *setup, const VcQemuCacheOptions *opts)
+{
     const char *argv[] = { "swtpm_setup", "--print-capabilities", NULL };
-    g_autofree char *out = NULL;
-    GPtrArray *found = g_ptr_array_new_with_free_func(g_free);
-    json_object *caps, *features;
+    g_autofree char *key = opts && !opts->no_cache ? swtpm_key(swtpm, setup) : NULL;
+    g_autofree char *after = NULL;
+    char *out = NULL;
     int status = 0;
 
+    if (key && (out = vc_cache_blob_load(opts, "swtpm", key)))
+        return out;
     if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                      NULL, NULL, &out, NULL, &status, NULL) || status != 0)
+                      NULL, NULL, &out, NULL, &status, NULL) || status != 0) {
+        g_free(out);
+        return NULL;
+    }
+    if (key && out && (after = swtpm_key(swtpm, setup)) && strcmp(after, key) == 0)
+        vc_cache_blob_store(opts, "swtpm", key, out);
+    return out;
+}
+
+/* swtpm_setup --print-capabilities: {"features": ["tpm-1.2", "tpm-2.0", ...]} */
+static GPtrArray *
+probe_tpm_versions(const char *swtpm, const char *setup, const VcQemuCacheOptions *opts)
+{
+    static const char *const versions[] = { "1.2", "2.0" };
+    g_autofree char *out = swtpm_capabilities(swtpm, setup, opts);
+    GPtrArray *found = g_ptr_array_new_with_free_func(g_free);
+    json_object *caps, *features;
+
+    if (!out)
         return found;
     caps = json_tokener_parse(out);
     features = json_object_object_get(caps, "features");
@@ -125,14 +163,6 @@ probe_sev_asids(VcHostFacts *f)
 #endif
 }
 
-static gboolean
-program_exists(const char *name)
-{
-    g_autofree char *path = g_find_program_in_path(name);
-
-    return path != NULL;
-}
-
 static GPtrArray *
 default_firmware_dirs(void)
 {
@@ -146,9 +176,11 @@ default_firmware_dirs(void)
 }
 
 VcHostFacts *
-vc_host_facts_probe(void)
+vc_host_facts_probe_cached(const VcQemuCacheOptions *opts)
 {
     VcHostFacts *f = g_new0(VcHostFacts, 1);
+    g_autofree char *swtpm = g_find_program_in_path("swtpm");
+    g_autofree char *setup = g_find_program_in_path("swtpm_setup");
     struct utsname u;
 
     f->arch = g_strdup(uname(&u) == 0 ? u.machine : "x86_64");
@@ -156,11 +188,18 @@ vc_host_facts_probe(void)
     f->phys_addr_bits = probe_phys_addr_bits();
     f->secure_guest = probe_secure_guest();
     f->firmware_dirs = default_firmware_dirs();
-    f->swtpm = program_exists("swtpm") && program_exists("swtpm_setup");
-    f->tpm_versions = f->swtpm ? probe_tpm_versions() : g_ptr_array_new_with_free_func(g_free);
+    f->swtpm = swtpm && setup;
+    f->tpm_versions = f->swtpm ? probe_tpm_versions(swtpm, setup, opts)
+                               : g_ptr_array_new_with_free_func(g_free);
     f->vfio = g_file_test("/dev/vfio/vfio", G_FILE_TEST_EXISTS);
     probe_sev_asids(f);
     return f;
+}
+
+VcHostFacts *
+vc_host_facts_probe(void)
+{
+    return vc_host_facts_probe_cached(NULL);
 }
 
 void

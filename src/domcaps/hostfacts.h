@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "qemu/cache.h"
+
 G_BEGIN_DECLS
 
 /* A host CPU as libvirt's CPU driver names it (virCPUGetHost). */
@@ -37,6 +39,10 @@ typedef struct {
 
 /* The facts of the running host. */
 VcHostFacts *vc_host_facts_probe(void);
+/* The same, with swtpm_setup's answer kept in the facts cache of opts
+ * (qemu/cache.h: its directory, no_cache and warnings; NULL: no cache),
+ * keyed on the swtpm and swtpm_setup found in PATH and virtcaps. */
+VcHostFacts *vc_host_facts_probe_cached(const VcQemuCacheOptions *opts);
 /* Override facts with the members of a JSON facts file; errors name the
  * file and the member. */
 gboolean vc_host_facts_apply_file(VcHostFacts *facts, const char *path, GError **error);

@@ -32,6 +32,8 @@
 #define ENTRY_SUFFIX ".digest"
 /* Cache format 1's entries (raw facts as JSON): replaced, and removed by clear. */
 #define LEGACY_SUFFIX ".json"
+/* Small text blobs (vc_cache_blob_load()): swtpm_setup's answer. */
+#define BLOB_SUFFIX ".blob"
 
 typedef struct {
     const VcQemuCacheOptions *opts;
@@ -604,7 +606,8 @@ check_header(const char *data, gsize len, gboolean *old)
 /* The entry's payload, mapped, if the file is an entry of ours and intact;
  * else NULL and *why (*old: of another format). */
 static GVariant *
-read_entry(int dfd, const char *name, struct stat *st, gboolean *old, char **why)
+read_entry_of(int dfd, const char *name, const char *type, struct stat *st, gboolean *old,
+              char **why)
 {
     g_autoptr(GMappedFile) map = NULL;
     g_autoptr(GBytes) bytes = NULL, payload = NULL;
@@ -625,7 +628,13 @@ read_entry(int dfd, const char *name, struct stat *st, gboolean *old, char **why
     bytes = g_mapped_file_get_bytes(map);
     payload = g_bytes_new_from_bytes(bytes, sizeof(EntryHeader),
                                      g_bytes_get_size(bytes) - sizeof(EntryHeader));
-    return g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE(ENTRY_TYPE), payload, FALSE));
+    return g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE(type), payload, FALSE));
+}
+
+static GVariant *
+read_entry(int dfd, const char *name, struct stat *st, gboolean *old, char **why)
+{
+    return read_entry_of(dfd, name, ENTRY_TYPE, st, old, why);
 }
 
 static const char *
@@ -955,6 +964,111 @@ vc_qemu_digest_for_binary(const char *binary, const VcQemuCacheOptions *opts,
     return digest;
 }
 
+/* ---- Small text blobs --------------------------------------------------- */
+
+/* A blob file: the same header (format, CRC) as an entry, then a GVariant
+ * of BLOB_TYPE: the key's text and the blob's. */
+#define BLOB_TYPE "(ayay)"
+
+/* The file name of blob name, or NULL if name is not a plain short word. */
+static char *
+blob_file(const char *name)
+{
+    if (!name || !*name || strlen(name) > 64)
+        return NULL;
+    for (const char *p = name; *p; p++)
+        if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_')
+            return NULL;
+    return g_strconcat(name, BLOB_SUFFIX, NULL);
+}
+
+static const char *
+payload_child_text(GVariant *payload, gsize i)
+{
+    const char *text = NULL;
+
+    g_variant_get_child(payload, i, "^&ay", &text);
+    return text ? text : "";
+}
+
+char *
+vc_cache_blob_load(const VcQemuCacheOptions *opts, const char *name, const char *key)
+{
+    g_autofree char *file = blob_file(name), *why = NULL;
+    g_autoptr(GVariant) payload = NULL;
+    Cache c = { .dfd = -1 };
+    char *text = NULL;
+    gboolean old;
+    struct stat st;
+
+    opts = opts ? opts : &no_options;
+    if (!file || opts->no_cache || !cache_open(&c, opts))
+        goto out;
+    if (!(payload = read_entry_of(c.dfd, file, BLOB_TYPE, &st, &old, &why))) {
+        if (why && !old)
+            cache_warn(&c, "%s/%s: %s; ignoring it", c.dir, file, why);
+        else if (old)
+            g_log(CACHE_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s/%s: %s", c.dir, file, why);
+        goto out;
+    }
+    if (strcmp(payload_child_text(payload, 0), key) != 0) {
+        g_log(CACHE_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s/%s: outdated", c.dir, file);
+        goto out;
+    }
+    text = g_strdup(payload_child_text(payload, 1));
+ out:
+    cache_close(&c);
+    return text;
+}
+
+void
+vc_cache_blob_store(const VcQemuCacheOptions *opts, const char *name, const char *key,
+                    const char *text)
+{
+    g_autofree char *file = blob_file(name);
+    g_autoptr(GVariant) payload = NULL;
+    Cache c = { .dfd = -1 };
+
+    opts = opts ? opts : &no_options;
+    if (!file || opts->no_cache || !cache_open(&c, opts))
+        goto out;
+    payload = g_variant_ref_sink(g_variant_new("(@ay@ay)", g_variant_new_bytestring(key),
+                                               g_variant_new_bytestring(text)));
+    cache_store(&c, file, payload);
+ out:
+    cache_close(&c);
+}
+
+json_object *
+vc_cache_file_stamp(const char *path)
+{
+    char *real;
+    json_object *o;
+
+    if (!path || !(real = realpath(path, NULL)))
+        return NULL;
+    o = stamp_path(real);
+    free(real);
+    return o;
+}
+
+json_object *
+vc_cache_blob_key_new(void)
+{
+    json_object *key = json_object_new_object();
+
+    json_object_object_add(key, "cache_format", json_object_new_int(VC_QEMU_CACHE_FORMAT));
+    json_object_object_add(key, "virtcaps", json_object_new_string(vc_version()));
+    json_object_object_add(key, "self", key_self());
+    return key;
+}
+
+char *
+vc_cache_key_text(json_object *key)
+{
+    return key_text(key);
+}
+
 /* ---- Listing and clearing ----------------------------------------------- */
 
 void
@@ -1103,7 +1217,8 @@ vc_qemu_cache_list(const VcQemuCacheOptions *opts, GError **error)
 static gboolean
 is_cache_file(const char *name)
 {
-    return is_entry_name(name) || g_str_has_suffix(name, ".lock") ||
+    return is_entry_name(name) || g_str_has_suffix(name, BLOB_SUFFIX) ||
+           g_str_has_suffix(name, ".lock") ||
            g_str_has_prefix(name, ".tmp-");
 }
 

@@ -82,6 +82,28 @@ GPtrArray *vc_qemu_cache_list(const VcQemuCacheOptions *opts, GError **error);
  * NULL) counts the entries. */
 gboolean vc_qemu_cache_clear(const VcQemuCacheOptions *opts, guint *removed, GError **error);
 
+/* Small text blobs: the answer of another slow probe (swtpm_setup's
+ * capabilities), kept in the same directory under the same rules (checked
+ * 0700 directory, O_NOFOLLOW, owner check, CRC, atomic write) as a file
+ * NAME.blob that holds the key's text and the blob's.  name is a short word
+ * ([A-Za-z0-9_-]).  load returns the text only when the stored key is key
+ * (member by member: the same text); any problem with the file is one
+ * warning (opts->warnings) and NULL, so that the caller probes; a missing
+ * or outdated file is silently NULL.  store writes atomically; a failure is
+ * one warning.  Both do nothing with opts->no_cache.  opts may be NULL. */
+char *vc_cache_blob_load(const VcQemuCacheOptions *opts, const char *name, const char *key);
+void vc_cache_blob_store(const VcQemuCacheOptions *opts, const char *name, const char *key,
+                         const char *text);
+/* A blob key's common members: cache format, virtcaps' version and the
+ * file holding this code (a rebuilt virtcaps invalidates).  A new object. */
+json_object *vc_cache_blob_key_new(void);
+/* What identifies the version of the file path resolves to: its canonical
+ * path, size, mtime and ctime in ns, device and inode; NULL if it cannot
+ * be resolved or stat'ed. */
+json_object *vc_cache_file_stamp(const char *path);
+/* A key's text as stored and compared. */
+char *vc_cache_key_text(json_object *key);
+
 G_END_DECLS
 
 #endif /* VC_QEMU_CACHE_H */

@@ -12,10 +12,10 @@
 #define DIGEST_LOG_DOMAIN "virtcaps-cache"
 
 /* Replies that only vc_qemu_flags_compute() reads (checked with grep over
- * src/: the QAPI schema, QOM types, QOM properties of machines and other
- * non-CPU types, command-line options), and device properties, which
- * nothing reads.  QOM properties of CPU types stay (domcaps/cpu-x86.c reads
- * max-x86_64-cpu's).  Anything else is kept, so a reply a new consumer
+ * src/: the QAPI schema, QOM types, QOM properties of every type (CPU
+ * types' too: domcaps/cpu-x86.c reads the flag cpu-unavailable-features),
+ * command-line options), and device properties, which nothing reads.
+ * Anything else is kept, so a reply a new consumer
  * starts reading is never silently missing. */
 static const char *const flag_only_replies[] = {
     "query-qmp-schema", "qom-list-types", "query-command-line-options",
@@ -30,8 +30,6 @@ vc_qemu_digest_drops(const char *key)
     for (gsize i = 0; i < G_N_ELEMENTS(flag_only_replies); i++)
         if (strcmp(key, flag_only_replies[i]) == 0)
             return TRUE;
-    if (g_str_has_prefix(key, "qom-list-properties:") && g_str_has_suffix(key, "-cpu"))
-        return FALSE;
     for (gsize i = 0; i < G_N_ELEMENTS(flag_only_prefixes); i++)
         if (g_str_has_prefix(key, flag_only_prefixes[i]))
             return TRUE;

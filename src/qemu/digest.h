@@ -34,8 +34,10 @@
 
 G_BEGIN_DECLS
 
-/* Version of the digest's content (which replies, which flags). */
-#define VC_QEMU_DIGEST_FORMAT 1
+/* Version of the digest's content (which replies, which flags): 2 keeps
+ * no QOM properties of CPU types (the flag cpu-unavailable-features
+ * replaced max-x86_64-cpu's). */
+#define VC_QEMU_DIGEST_FORMAT 2
 
 /* (format, flag names, [(accel, [(reply key, reply JSON text)])]) */
 #define VC_QEMU_DIGEST_TYPE "(uasa(sa(say)))"
