@@ -5,6 +5,7 @@
 #include <string.h>
 #include <json-c/json.h>
 
+#include "util/vc-error.h"
 #include "virtcaps.h"
 #include "cpu/arm-cpu.h"
 #include "cpu/x86-features.h"   /* vc_cpu_data_path() */
@@ -14,19 +15,6 @@
 #define PART_MAX 0xfff          /* MIDR[15:4] */
 /* The hwcap that says MIDR can be read from user space (HWCAP_CPUID). */
 #define HWCAP_CPUID_NAME "cpuid"
-
-static gboolean G_GNUC_PRINTF(3, 4)
-fail(GError **error, const char *source, const char *fmt, ...)
-{
-    g_autofree char *msg = NULL;
-    va_list ap;
-
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_PARSE, "%s: %s", source, msg);
-    return FALSE;
-}
 
 /* A "0x..." string of hex digits no larger than max. */
 static gboolean
@@ -127,11 +115,11 @@ parse_vendor(VcArmCpuMap *map, json_object *o, guint i, const char *source, GErr
     guint id;
 
     if (!name || !*name)
-        return fail(error, source, "vendors[%u]: no \"name\" string", i);
+        return vc_fail_parse(error, source, "vendors[%u]: no \"name\" string", i);
     if (!parse_hex(string_member(o, "implementer"), IMPLEMENTER_MAX, &id))
-        return fail(error, source, "vendors[%u] (%s): \"implementer\" is not a hex byte", i, name);
+        return vc_fail_parse(error, source, "vendors[%u] (%s): \"implementer\" is not a hex byte", i, name);
     if (find_vendor(map, name, 0) || find_vendor(map, NULL, id))
-        return fail(error, source, "vendors[%u] (%s): duplicate name or implementer", i, name);
+        return vc_fail_parse(error, source, "vendors[%u] (%s): duplicate name or implementer", i, name);
     v = g_new0(VcArmVendor, 1);
     v->name = g_strdup(name);
     v->implementer = id;
@@ -149,13 +137,13 @@ parse_model(VcArmCpuMap *map, json_object *o, guint i, const char *source, GErro
     guint part;
 
     if (!name || !*name)
-        return fail(error, source, "models[%u]: no \"name\" string", i);
+        return vc_fail_parse(error, source, "models[%u]: no \"name\" string", i);
     if (has_model(map, name))
-        return fail(error, source, "models[%u] (%s): duplicate name", i, name);
+        return vc_fail_parse(error, source, "models[%u] (%s): duplicate name", i, name);
     if (vendor && !(v = find_vendor(map, vendor, 0)))
-        return fail(error, source, "models[%u] (%s): unknown vendor '%s'", i, name, vendor);
+        return vc_fail_parse(error, source, "models[%u] (%s): unknown vendor '%s'", i, name, vendor);
     if (!parse_hex(string_member(o, "part"), PART_MAX, &part))
-        return fail(error, source, "models[%u] (%s): \"part\" is not a 12-bit hex number", i, name);
+        return vc_fail_parse(error, source, "models[%u] (%s): \"part\" is not a 12-bit hex number", i, name);
     m = g_new0(VcArmModel, 1);
     m->name = g_strdup(name);
     m->vendor = v;
@@ -168,15 +156,15 @@ static gboolean
 parse_hwcaps(VcArmCpuMap *map, json_object *arr, const char *source, GError **error)
 {
     if (json_object_array_length(arr) != VC_ARM_HWCAP_BITS)
-        return fail(error, source, "\"hwcaps\" must name %d bits", VC_ARM_HWCAP_BITS);
+        return vc_fail_parse(error, source, "\"hwcaps\" must name %d bits", VC_ARM_HWCAP_BITS);
     for (guint i = 0; i < VC_ARM_HWCAP_BITS; i++) {
         json_object *v = json_object_array_get_idx(arr, i);
         const char *name = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
         if (!name || !*name || strchr(name, ' '))
-            return fail(error, source, "hwcaps[%u]: not a feature name", i);
+            return vc_fail_parse(error, source, "hwcaps[%u]: not a feature name", i);
         for (guint j = 0; j < i; j++)
             if (strcmp(map->hwcaps[j], name) == 0)
-                return fail(error, source, "hwcaps[%u]: duplicate '%s'", i, name);
+                return vc_fail_parse(error, source, "hwcaps[%u]: duplicate '%s'", i, name);
         map->hwcaps[i] = g_strdup(name);
     }
     return TRUE;
@@ -192,11 +180,11 @@ parse_entries(VcArmCpuMap *map, json_object *root, const char *key, EntryParser 
     json_object *arr = array_member(root, key);
 
     if (!arr)
-        return fail(error, source, "no \"%s\" array", key);
+        return vc_fail_parse(error, source, "no \"%s\" array", key);
     for (guint i = 0; i < json_object_array_length(arr); i++) {
         json_object *o = json_object_array_get_idx(arr, i);
         if (!json_object_is_type(o, json_type_object))
-            return fail(error, source, "%s[%u]: not an object", key, i);
+            return vc_fail_parse(error, source, "%s[%u]: not an object", key, i);
         if (!parse(map, o, i, source, error))
             return FALSE;
     }
@@ -209,12 +197,12 @@ parse_map(VcArmCpuMap *map, json_object *root, const char *source, GError **erro
     json_object *hwcaps;
 
     if (!json_object_is_type(root, json_type_object))
-        return fail(error, source, "not a JSON object");
+        return vc_fail_parse(error, source, "not a JSON object");
     if (!parse_entries(map, root, "vendors", parse_vendor, source, error) ||
         !parse_entries(map, root, "models", parse_model, source, error))
         return FALSE;
     if (!(hwcaps = array_member(root, "hwcaps")))
-        return fail(error, source, "no \"hwcaps\" array");
+        return vc_fail_parse(error, source, "no \"hwcaps\" array");
     return parse_hwcaps(map, hwcaps, source, error);
 }
 
@@ -228,7 +216,7 @@ vc_arm_cpu_map_parse(const char *text, const char *source, GError **error)
     map->vendors = g_ptr_array_new_with_free_func(vendor_free);
     map->models = g_ptr_array_new_with_free_func(model_free);
     if (!root) {
-        fail(error, source, "invalid JSON");
+        vc_fail_parse(error, source, "invalid JSON");
         return NULL;
     }
     ok = parse_map(map, root, source, error);
@@ -286,11 +274,11 @@ cpuinfo_hex(const char *cpuinfo, const char *key, guint max, guint *out,
     g_autofree char *safe = NULL;
 
     if (!text)
-        return fail(error, source, "no '%s' line", key);
+        return vc_fail_parse(error, source, "no '%s' line", key);
     if (parse_hex(text, max, out))
         return TRUE;
     safe = g_strescape(text, NULL);
-    return fail(error, source, "malformed '%s' line: '%.32s'", key, safe);
+    return vc_fail_parse(error, source, "malformed '%s' line: '%.32s'", key, safe);
 }
 
 static guint32
@@ -317,7 +305,7 @@ vc_arm_cpu_data_from_cpuinfo(const VcArmCpuMap *map, const char *cpuinfo,
         !cpuinfo_hex(cpuinfo, "CPU part", PART_MAX, &data->part, source, error))
         return FALSE;
     if (!(features = cpuinfo_value(cpuinfo, "Features")))
-        return fail(error, source, "no 'Features' line");
+        return vc_fail_parse(error, source, "no 'Features' line");
     data->hwcaps = hwcaps_from_words(map, features);
     return TRUE;
 }

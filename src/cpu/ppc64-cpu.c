@@ -6,6 +6,7 @@
 #include <string.h>
 #include <json-c/json.h>
 
+#include "util/vc-error.h"
 #include "virtcaps.h"
 #include "cpu/ppc64-cpu.h"
 #include "cpu/x86-features.h"   /* vc_cpu_data_path() */
@@ -14,19 +15,6 @@
 /* Linux's show_cpuinfo: " (pvr %04x %04x)", the PVR's two halves. */
 #define PVR_TAG "(pvr "
 #define PVR_HALF_DIGITS 4
-
-static gboolean G_GNUC_PRINTF(3, 4)
-fail(GError **error, const char *source, const char *fmt, ...)
-{
-    g_autofree char *msg = NULL;
-    va_list ap;
-
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_PARSE, "%s: %s", source, msg);
-    return FALSE;
-}
 
 /* A "0x..." string of at most 8 hex digits. */
 static gboolean
@@ -79,9 +67,9 @@ parse_json(const char *text, const char *source, GError **error)
     json_object *root = json_tokener_parse(text);
 
     if (!root)
-        fail(error, source, "invalid JSON");
+        vc_fail_parse(error, source, "invalid JSON");
     else if (!json_object_is_type(root, json_type_object)) {
-        fail(error, source, "not a JSON object");
+        vc_fail_parse(error, source, "not a JSON object");
         g_clear_pointer(&root, json_object_put);
     }
     return root;
@@ -97,12 +85,12 @@ parse_model(VcPpc64CpuMap *map, json_object *o, guint i, const char *source, GEr
     if (!json_object_is_type(o, json_type_object) ||
         !json_object_object_get_ex(o, "name", &name) ||
         !json_object_is_type(name, json_type_string) || !*json_object_get_string(name))
-        return fail(error, source, "models[%u]: no \"name\" string", i);
+        return vc_fail_parse(error, source, "models[%u]: no \"name\" string", i);
     if (find_model(map, json_object_get_string(name)))
-        return fail(error, source, "models[%u] (%s): duplicate name", i, json_object_get_string(name));
+        return vc_fail_parse(error, source, "models[%u] (%s): duplicate name", i, json_object_get_string(name));
     if (json_object_object_get_ex(o, "vendor", &vendor) &&
         !json_object_is_type(vendor, json_type_string))
-        return fail(error, source, "models[%u]: \"vendor\" is not a string", i);
+        return vc_fail_parse(error, source, "models[%u]: \"vendor\" is not a string", i);
     m = g_new0(VcPpc64Model, 1);
     m->name = g_strdup(json_object_get_string(name));
     m->vendor = g_strdup(vendor ? json_object_get_string(vendor) : NULL);
@@ -119,7 +107,7 @@ parse_models(VcPpc64CpuMap *map, const char *text, const char *source, GError **
 
     if (ok && (!json_object_object_get_ex(root, "models", &models) ||
                !json_object_is_type(models, json_type_array)))
-        ok = fail(error, source, "no \"models\" array");
+        ok = vc_fail_parse(error, source, "no \"models\" array");
     for (guint i = 0; ok && i < json_object_array_length(models); i++)
         ok = parse_model(map, json_object_array_get_idx(models, i), i, source, error);
     json_object_put(root);
@@ -131,14 +119,14 @@ static gboolean
 parse_model_pvrs(VcPpc64Model *m, json_object *arr, const char *source, GError **error)
 {
     if (!json_object_is_type(arr, json_type_array) || !json_object_array_length(arr))
-        return fail(error, source, "%s: not a non-empty list", m->name);
+        return vc_fail_parse(error, source, "%s: not a non-empty list", m->name);
     for (guint j = 0; j < json_object_array_length(arr); j++) {
         json_object *o = json_object_array_get_idx(arr, j), *value = NULL, *mask = NULL;
         VcPpc64Pvr pvr;
         if (!json_object_is_type(o, json_type_object) ||
             !json_object_object_get_ex(o, "value", &value) || !parse_hex32(value, &pvr.value) ||
             !json_object_object_get_ex(o, "mask", &mask) || !parse_hex32(mask, &pvr.mask))
-            return fail(error, source, "%s[%u]: needs 32-bit hex \"value\" and \"mask\"",
+            return vc_fail_parse(error, source, "%s[%u]: needs 32-bit hex \"value\" and \"mask\"",
                         m->name, j);
         g_array_append_val(m->pvrs, pvr);
     }
@@ -151,7 +139,7 @@ parse_pvr_table(VcPpc64CpuMap *map, json_object *table, const char *source, GErr
     json_object_object_foreach(table, name, arr) {
         VcPpc64Model *m = find_model(map, name);
         if (!m)
-            return fail(error, source, "%s: not a model of ppc64-models.json", name);
+            return vc_fail_parse(error, source, "%s: not a model of ppc64-models.json", name);
         if (!parse_model_pvrs(m, arr, source, error))
             return FALSE;
     }
@@ -159,7 +147,7 @@ parse_pvr_table(VcPpc64CpuMap *map, json_object *table, const char *source, GErr
     for (guint i = 0; i < map->models->len; i++) {
         const VcPpc64Model *m = g_ptr_array_index(map->models, i);
         if (!m->pvrs->len)
-            return fail(error, source, "no PVR for model %s", m->name);
+            return vc_fail_parse(error, source, "no PVR for model %s", m->name);
     }
     return TRUE;
 }
@@ -172,7 +160,7 @@ parse_pvrs(VcPpc64CpuMap *map, const char *text, const char *source, GError **er
 
     if (ok && (!json_object_object_get_ex(root, "pvr", &table) ||
                !json_object_is_type(table, json_type_object)))
-        ok = fail(error, source, "no \"pvr\" object");
+        ok = vc_fail_parse(error, source, "no \"pvr\" object");
     ok = ok && parse_pvr_table(map, table, source, error);
     json_object_put(root);
     return ok;
@@ -252,12 +240,12 @@ vc_ppc64_pvr_from_cpuinfo(const char *cpuinfo, const char *source, guint32 *pvr,
     guint32 high, low;
 
     if (!p)
-        return fail(error, source, "no '(pvr XXXX XXXX)' in a revision line");
+        return vc_fail_parse(error, source, "no '(pvr XXXX XXXX)' in a revision line");
     p += strlen(PVR_TAG);
     lo = p + PVR_HALF_DIGITS + 1;
     if (!parse_half(p, &high) || p[PVR_HALF_DIGITS] != ' ' ||
         !parse_half(lo, &low) || lo[PVR_HALF_DIGITS] != ')')
-        return fail(error, source, "malformed '(pvr XXXX XXXX)' in a revision line");
+        return vc_fail_parse(error, source, "malformed '(pvr XXXX XXXX)' in a revision line");
     *pvr = high << 16 | low;
     return TRUE;
 }

@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "util/vc-error.h"
 #include "virtcaps.h"
 #include "cpu/x86-features.h"
 #include "domcaps/cpu-policy.h"
@@ -48,19 +49,6 @@ list_model_free(gpointer p)
     g_free(m);
 }
 
-static gboolean G_GNUC_PRINTF(3, 4)
-fail(GError **error, const char *path, const char *fmt, ...)
-{
-    va_list ap;
-    g_autofree char *msg = NULL;
-
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_PARSE, "%s: %s", path, msg);
-    return FALSE;
-}
-
 /* {"models": [{"name": S, "vendor": S or null (optional)}, ...]}; other
  * members are other tools' business. */
 static gboolean
@@ -69,7 +57,7 @@ parse_models(json_object *root, const char *path, GPtrArray *out, GError **error
     json_object *models = json_object_object_get(root, "models");
 
     if (!json_object_is_type(models, json_type_array))
-        return fail(error, path, "expected a \"models\" array");
+        return vc_fail_parse(error, path, "expected a \"models\" array");
     for (size_t i = 0; i < json_object_array_length(models); i++) {
         json_object *m = json_object_array_get_idx(models, i);
         json_object *name = json_object_object_get(m, "name");
@@ -78,7 +66,7 @@ parse_models(json_object *root, const char *path, GPtrArray *out, GError **error
 
         if (!json_object_is_type(name, json_type_string) ||
             !(json_object_is_type(vendor, json_type_string) || json_object_is_type(vendor, json_type_null)))
-            return fail(error, path, "models[%zu]: needs a string \"name\", and \"vendor\" a string or null", i);
+            return vc_fail_parse(error, path, "models[%zu]: needs a string \"name\", and \"vendor\" a string or null", i);
         lm = g_new0(VcCpuListModel, 1);
         lm->name = g_strdup(json_object_get_string(name));
         lm->vendor = g_strdup(json_object_get_string(vendor));
@@ -102,7 +90,7 @@ load_list(const char *file, GError **error)
         return NULL;
     }
     if (!(root = json_tokener_parse(text))) {
-        fail(error, path, "not valid JSON");
+        vc_fail_parse(error, path, "not valid JSON");
         return NULL;
     }
     ok = parse_models(root, path, out, error);
