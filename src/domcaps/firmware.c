@@ -14,15 +14,7 @@
 
 #include "virtcaps.h"
 #include "domcaps/firmware.h"
-
-/* firmware.json architecture names that differ from libvirt's. */
-static const struct {
-    const char *qemu;
-    const char *libvirt;
-} arch_names[] = {
-    { "i386", "i686" },
-    { "arm", "armv7l" },
-};
+#include "domcaps/machines.h"
 
 static const struct {
     const char *name;
@@ -132,15 +124,6 @@ parse_mapping(VcFirmware *fw, json_object *doc, GError **error)
     return TRUE;
 }
 
-static const char *
-libvirt_arch(const char *qemu_arch)
-{
-    for (gsize i = 0; i < G_N_ELEMENTS(arch_names); i++)
-        if (strcmp(arch_names[i].qemu, qemu_arch) == 0)
-            return arch_names[i].libvirt;
-    return qemu_arch;
-}
-
 static gboolean
 parse_target(VcFirmware *fw, json_object *t, GError **error)
 {
@@ -151,7 +134,7 @@ parse_target(VcFirmware *fw, json_object *t, GError **error)
     if (!arch || !machines)
         return fail(error, fw->path, "a target without \"architecture\" and \"machines\"");
     target = g_new0(VcFirmwareTarget, 1);
-    target->arch = g_strdup(libvirt_arch(json_object_get_string(arch)));
+    target->arch = g_strdup(vc_arch_from_qemu(json_object_get_string(arch)));
     target->machines = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(fw->targets, target);
     for (size_t i = 0; i < json_object_array_length(machines); i++) {

@@ -63,6 +63,7 @@ static const struct {
 } qemu_arches[] = {
     { "i386", "i686" },
     { "arm", "armv7l" },
+    { "or32", "openrisc" },
 };
 
 static gboolean
