@@ -52,12 +52,16 @@ vc_fuzz_strndup(const uint8_t *data, size_t size)
 const char *
 vc_fuzz_tmpdir(void)
 {
-    g_autoptr(GError) error = NULL;
-
     if (fuzz_tmpdir)
         return fuzz_tmpdir;
-    if (!(fuzz_tmpdir = g_dir_make_tmp("virtcaps-fuzz-XXXXXX", &error)))
-        vc_fuzz_fail("temporary directory", error->message);
+    const char *parent = g_getenv("TMPDIR");
+
+    /* Not g_dir_make_tmp: g_get_tmp_dir() would freeze TMPDIR for good,
+     * and the cache harness changes it after this. */
+    fuzz_tmpdir = g_build_filename(parent && *parent ? parent : "/tmp", "virtcaps-fuzz-XXXXXX",
+                                   NULL);
+    if (!g_mkdtemp_full(fuzz_tmpdir, 0700))
+        vc_fuzz_fail("temporary directory", g_strerror(errno));
     atexit(remove_tmpdir);
     return fuzz_tmpdir;
 }

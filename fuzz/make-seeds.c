@@ -7,6 +7,9 @@
  *       a transcript cut down to fuzzing size (.replies), and the first
  *       session's replies as the byte stream QEMU would send (qmp-stream)
  *   make-seeds cpuid-json XML OUT       a libvirt CPUID dump as our JSON dump
+ *   make-seeds cache-entry REPLIES OUT  the digest of a transcript's facts as
+ *       cache-entry inputs OUT.0 (a whole entry file, of another key),
+ *       OUT.1 (its payload) and OUT.2 (the digest alone)
  *
  * The QEMU and CPU modes exist when the library has those parsers.
  */
@@ -18,7 +21,11 @@
 
 #include "host-probe-files.h"
 #ifdef VC_FUZZ_HAVE_QEMU
+#include "qemu/digest.h"
+#include "qemu/probe.h"
 #include "qemu/replies.h"
+
+#include <zlib.h>
 #endif
 #ifdef VC_FUZZ_HAVE_CPU
 #include "cpu/cpuid.h"
@@ -167,6 +174,59 @@ cut_transcript(const char *file, const char *out_replies, const char *out_qmp)
 }
 #endif
 
+#ifdef VC_FUZZ_HAVE_QEMU
+/* One cache-entry input: its mode byte, then bytes. */
+static void
+write_mode(const char *out, int mode, const void *bytes, gsize len)
+{
+    g_autofree char *path = g_strdup_printf("%s.%d", out, mode);
+    g_autofree char *buf = g_malloc(len + 1);
+
+    buf[0] = (char)mode;
+    memcpy(buf + 1, bytes, len);
+    write_or_die(path, buf, len + 1);
+}
+
+/* A whole entry: cache.c's header (magic, format, CRC, size) + payload. */
+static void
+write_whole_entry(const char *out, const void *payload, gsize len)
+{
+    struct { char magic[8]; guint32 format, crc; guint64 size; } h = { .format = 2, .size = len };
+    g_autofree char *buf = g_malloc(sizeof(h) + len);
+
+    memcpy(h.magic, "VIRTCAPS", 8);
+    h.crc = (guint32)crc32_z(0, payload, len);
+    memcpy(buf, &h, sizeof(h));
+    memcpy(buf + sizeof(h), payload, len);
+    write_mode(out, 0, buf, sizeof(h) + len);
+}
+
+static int
+cache_entry_seeds(const char *file, const char *out)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VcReplies) replies = vc_replies_load(file, &error);
+    g_autoptr(VcQemuSource) src = NULL;
+    g_autoptr(GVariant) digest = NULL, payload = NULL;
+    json_object *facts;
+
+    if (!replies || !(facts = vc_qemu_probe(src = vc_qemu_source_new_replay(replies), NULL,
+                                            &error))) {
+        fprintf(stderr, "make-seeds: %s\n", error->message);
+        return 1;
+    }
+    digest = g_variant_ref_sink(vc_qemu_digest_serialize(facts));
+    json_object_put(facts);
+    payload = g_variant_ref_sink(g_variant_new("(@ay@" VC_QEMU_DIGEST_TYPE ")",
+                                               g_variant_new_bytestring("{\"cache_format\":2}"),
+                                               digest));
+    write_whole_entry(out, g_variant_get_data(payload), g_variant_get_size(payload));
+    write_mode(out, 1, g_variant_get_data(payload), g_variant_get_size(payload));
+    write_mode(out, 2, g_variant_get_data(digest), g_variant_get_size(digest));
+    return 0;
+}
+#endif
+
 #ifdef VC_FUZZ_HAVE_CPU
 static int
 convert_cpuid(const char *xml, const char *out)
@@ -196,12 +256,14 @@ main(int argc, char **argv)
 #ifdef VC_FUZZ_HAVE_QEMU
     if (argc == 5 && strcmp(argv[1], "replies") == 0)
         return cut_transcript(argv[2], argv[3], argv[4]);
+    if (argc == 4 && strcmp(argv[1], "cache-entry") == 0)
+        return cache_entry_seeds(argv[2], argv[3]);
 #endif
 #ifdef VC_FUZZ_HAVE_CPU
     if (argc == 4 && strcmp(argv[1], "cpuid-json") == 0)
         return convert_cpuid(argv[2], argv[3]);
 #endif
     fprintf(stderr, "usage: make-seeds host-probe ROOT OUT | replies FILE OUT_REPLIES OUT_QMP"
-                    " | cpuid-json XML OUT\n");
+                    " | cpuid-json XML OUT | cache-entry REPLIES OUT\n");
     return 2;
 }

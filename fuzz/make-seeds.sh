@@ -78,8 +78,49 @@ qemu_seeds() {
         "$seeds" replies "$f" "$tmp/replies" "$tmp/stream" || continue
         add replies "$tmp/replies"
         add qmp-stream "$tmp/stream"
+        "$seeds" cache-entry "$tmp/replies" "$tmp/entry" || continue
+        for m in 0 1 2; do add cache-entry "$tmp/entry.$m"; done
     done
     rm -rf "$tmp"
+}
+
+# Descriptors one by one, and pairs (a piece each: the second overrides).
+firmware_seeds() {
+    local tmp=$out/.tmp prev=
+    mkdir -p "$tmp"
+    add_found firmware 65536 "$corpus/qemufirmwaredata" -- -name '*.json'
+    for f in "$corpus"/qemufirmwaredata/*/qemu/firmware/*.json \
+             "$corpus"/qemufirmwaredata/*/*/qemu/firmware/*.json; do
+        [ -f "$f" ] || continue
+        [ -n "$prev" ] && { cat "$prev"; printf '\036'; cat "$f"; } >"$tmp/pair" &&
+            add firmware "$tmp/pair"
+        prev=$f
+    done
+    rm -rf "$tmp"
+}
+
+# The facts the domcaps conformance runner writes (libvirt's harness).
+host_facts_seeds() {
+    local tmp=$out/.tmp arch cpu
+    mkdir -p "$tmp"
+    for arch in x86_64 aarch64 ppc64 s390x; do
+        case $arch in x86_64) cpu='{"model": "Broadwell"}' ;; ppc64) cpu='{"model": "POWER8"}' ;;
+                      *) cpu=null ;; esac
+        cat >"$tmp/facts.json" <<JSON
+{"arch": "$arch", "kvm_max_vcpus": 2147483647, "phys_addr_bits": 64, "hvf": false,
+ "host_cpu": $cpu, "secure_guest": true, "firmware_dirs": [],
+ "loader_values": ["/obviously/fake/firmware1.fd", "/obviously/fake/firmware2.fd"],
+ "swtpm": true, "tpm_versions": ["1.2", "2.0"], "pci_backends": ["default", "vfio"],
+ "sev_max_guests": 59, "sev_max_es_guests": 450}
+JSON
+        add host-facts "$tmp/facts.json"
+    done
+    rm -rf "$tmp"
+}
+
+cpuinfo_seeds() {
+    add_found cpuinfo 65536 "$src"/tests/hostcaps/*/root/proc "$corpus/virhostcpudata" \
+        -- -name cpuinfo -o -name '*.cpuinfo'
 }
 
 cpuid_seeds() {
@@ -98,5 +139,5 @@ host_probe_seeds
 json_seeds
 # The QEMU and CPUID modes exist when the library has those parsers.
 usage=$("$seeds" 2>&1 || true)
-case $usage in *replies*) qemu_seeds ;; esac
-case $usage in *cpuid-json*) cpuid_seeds ;; esac
+case $usage in *replies*) qemu_seeds; firmware_seeds; host_facts_seeds ;; esac
+case $usage in *cpuid-json*) cpuid_seeds; cpuinfo_seeds ;; esac

@@ -121,6 +121,9 @@ parse_mapping(VcFirmware *fw, json_object *doc, GError **error)
         if (!fw->executable)
             return fail(error, fw->path, "the mapping names no firmware file");
     }
+    /* libvirt refuses a device it does not know; we would have no image. */
+    if (!fw->executable)
+        return fail(error, fw->path, "unknown mapping device");
     return TRUE;
 }
 
@@ -178,11 +181,15 @@ VcFirmware *
 vc_firmware_parse(const char *path, const char *json, GError **error)
 {
     json_tokener *tok = json_tokener_new();
-    json_object *doc = json_tokener_parse_ex(tok, json, -1);
-    enum json_tokener_error jerr = json_tokener_get_error(tok);
+    json_object *doc;
+    enum json_tokener_error jerr;
     g_autoptr(VcFirmware) fw = g_new0(VcFirmware, 1);
     gboolean ok;
 
+    /* The firmware image's path reaches the XML, which must be UTF-8. */
+    json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8);
+    doc = json_tokener_parse_ex(tok, json, -1);
+    jerr = json_tokener_get_error(tok);
     json_tokener_free(tok);
     fw->path = g_strdup(path);
     if (!doc || jerr != json_tokener_success) {

@@ -310,15 +310,17 @@ parse_host_cpu(json_object *v, const char *source, VcHostCpu **out, GError **err
     if (!v)
         return TRUE;
     json_object_object_foreach(v, name, value) {
+        g_autofree char *shown = NULL;
         gsize i = 0;
 
         while (i < G_N_ELEMENTS(members) && strcmp(members[i].name, name) != 0)
             i++;
         if (i == G_N_ELEMENTS(members) || !(members[i].strings ? is_string_array(value)
                                              : json_object_is_type(value, json_type_string))) {
+            shown = g_strescape(name, NULL);   /* errors are one line */
             g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_PARSE, i == G_N_ELEMENTS(members)
                         ? "%s: host_cpu: unknown member '%s'" : "%s: host_cpu.%s: wrong type",
-                        source, name);
+                        source, shown);
             return FALSE;
         }
     }
@@ -366,6 +368,8 @@ store_member(VcHostFacts *f, const FactMember *m, json_object *v)
 static gboolean
 apply_member(VcHostFacts *f, const char *source, const char *name, json_object *v, GError **error)
 {
+    g_autofree char *shown = NULL;
+
     for (gsize i = 0; i < G_N_ELEMENTS(fact_members); i++) {
         const FactMember *m = &fact_members[i];
 
@@ -394,7 +398,8 @@ apply_member(VcHostFacts *f, const char *source, const char *name, json_object *
         store_member(f, m, v);
         return TRUE;
     }
-    g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_PARSE, "%s: unknown member '%s'", source, name);
+    shown = g_strescape(name, NULL);   /* errors are one line, whatever the file holds */
+    g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_PARSE, "%s: unknown member '%s'", source, shown);
     return FALSE;
 }
 
@@ -402,10 +407,14 @@ gboolean
 vc_host_facts_apply_json(VcHostFacts *f, const char *json, const char *source, GError **error)
 {
     json_tokener *tok = json_tokener_new();
-    json_object *root = json_tokener_parse_ex(tok, json, -1);
-    enum json_tokener_error jerr = json_tokener_get_error(tok);
+    json_object *root;
+    enum json_tokener_error jerr;
     gboolean ok = TRUE;
 
+    /* Facts strings reach the XML, which must be UTF-8. */
+    json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8);
+    root = json_tokener_parse_ex(tok, json, -1);
+    jerr = json_tokener_get_error(tok);
     json_tokener_free(tok);
     if (!root || jerr != json_tokener_success) {
         g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_PARSE, "%s: invalid JSON: %s", source,

@@ -177,8 +177,14 @@ vc_qemu_digest_thaw(json_object *replies, const char *key, json_object *value)
     json_tokener *tok = json_tokener_new_ex(VC_QMP_DEFAULT_MAX_DEPTH + 8);
     const char *text = json_object_get_string(value);
     int len = json_object_get_string_len(value);
-    json_object *parsed = json_tokener_parse_ex(tok, text, len);
-    gboolean whole = json_tokener_get_error(tok) == json_tokener_success &&
+    json_object *parsed;
+    gboolean whole;
+
+    /* QEMU's strings reach XML, which must be UTF-8: a reply that is not
+     * is refused here, where every path (live, replay, cache) passes. */
+    json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8);
+    parsed = json_tokener_parse_ex(tok, text, len);
+    whole = json_tokener_get_error(tok) == json_tokener_success &&
         json_tokener_get_parse_end(tok) == (size_t)len;
 
     json_tokener_free(tok);

@@ -8,6 +8,8 @@
  * every other command with {"return": {}}, which the probe must survive.
  * fake-qemu-count behaves like good and appends a line to EXE.probes (EXE:
  * its own canonical path) per start, so cache tests can count probes.
+ * fake-qemu-close closes the socket and lives on, fake-qemu-midreply stops
+ * half-way through a reply, fake-qemu-huge100 streams a 100 MB reply.
  */
 #include <errno.h>
 #include <signal.h>
@@ -33,24 +35,30 @@ typedef struct {
     const char *bad_reply;  /* sent instead of the second reply */
     gboolean events;        /* an event before every reply */
     gsize huge_reply;       /* the second reply carries a string of this size */
+    int close_after;        /* commands answered before closing the socket (-1: never) */
+    gboolean half_reply;    /* the second reply stops half-way, then nothing */
 } FakeMode;
 
 static const FakeMode modes[] = {
-    { "good", -1, FALSE, FALSE, FALSE, -1, -1, NULL, FALSE, 0 },
-    { "exit", 1, FALSE, FALSE, FALSE, -1, -1, NULL, FALSE, 0 },
-    { "nosocket", -1, TRUE, FALSE, FALSE, -1, -1, NULL, FALSE, 0 },
-    { "hang", -1, FALSE, TRUE, FALSE, -1, -1, NULL, FALSE, 0 },
-    { "stubborn", -1, FALSE, TRUE, TRUE, -1, -1, NULL, FALSE, 0 },
-    { "crash", -1, FALSE, FALSE, FALSE, 4, -1, NULL, FALSE, 0 },
-    { "silent", -1, FALSE, FALSE, FALSE, -1, 3, NULL, FALSE, 0 },
-    { "garbage", -1, FALSE, FALSE, FALSE, -1, -1, "{\"return\": [1, 2,, }\r\n", FALSE, 0 },
+    { "good", -1, FALSE, FALSE, FALSE, -1, -1, NULL, FALSE, 0, -1, FALSE },
+    { "exit", 1, FALSE, FALSE, FALSE, -1, -1, NULL, FALSE, 0, -1, FALSE },
+    { "nosocket", -1, TRUE, FALSE, FALSE, -1, -1, NULL, FALSE, 0, -1, FALSE },
+    { "hang", -1, FALSE, TRUE, FALSE, -1, -1, NULL, FALSE, 0, -1, FALSE },
+    { "stubborn", -1, FALSE, TRUE, TRUE, -1, -1, NULL, FALSE, 0, -1, FALSE },
+    { "crash", -1, FALSE, FALSE, FALSE, 4, -1, NULL, FALSE, 0, -1, FALSE },
+    { "silent", -1, FALSE, FALSE, FALSE, -1, 3, NULL, FALSE, 0, -1, FALSE },
+    { "garbage", -1, FALSE, FALSE, FALSE, -1, -1, "{\"return\": [1, 2,, }\r\n", FALSE, 0, -1,
+      FALSE },
     { "wrongid", -1, FALSE, FALSE, FALSE, -1, -1, "{\"return\": {}, \"id\": \"bogus-7\"}\r\n",
-      FALSE, 0 },
-    { "notobject", -1, FALSE, FALSE, FALSE, -1, -1, "[\"return\"]\r\n", FALSE, 0 },
-    { "deep", -1, FALSE, FALSE, FALSE, -1, -1, "DEEP", FALSE, 0 },
-    { "huge", -1, FALSE, FALSE, FALSE, -1, -1, NULL, FALSE, 2 * 1024 * 1024 },
-    { "events", -1, FALSE, FALSE, FALSE, -1, -1, NULL, TRUE, 0 },
-    { "count", -1, FALSE, FALSE, FALSE, -1, -1, NULL, FALSE, 0 },
+      FALSE, 0, -1, FALSE },
+    { "notobject", -1, FALSE, FALSE, FALSE, -1, -1, "[\"return\"]\r\n", FALSE, 0, -1, FALSE },
+    { "deep", -1, FALSE, FALSE, FALSE, -1, -1, "DEEP", FALSE, 0, -1, FALSE },
+    { "huge", -1, FALSE, FALSE, FALSE, -1, -1, NULL, FALSE, 2 * 1024 * 1024, -1, FALSE },
+    { "huge100", -1, FALSE, FALSE, FALSE, -1, -1, NULL, FALSE, 100 * 1024 * 1024, -1, FALSE },
+    { "events", -1, FALSE, FALSE, FALSE, -1, -1, NULL, TRUE, 0, -1, FALSE },
+    { "count", -1, FALSE, FALSE, FALSE, -1, -1, NULL, FALSE, 0, -1, FALSE },
+    { "close", -1, FALSE, FALSE, FALSE, -1, -1, NULL, FALSE, 0, 2, FALSE },
+    { "midreply", -1, FALSE, FALSE, FALSE, -1, -1, NULL, FALSE, 0, -1, TRUE },
 };
 
 /* Plausible answers; everything else gets {}. */
@@ -161,7 +169,6 @@ make_reply(const FakeMode *m, int index, json_object *cmd)
     const char *execute = json_object_get_string(json_object_object_get(cmd, "execute"));
     const char *id = json_object_to_json_string(json_object_object_get(cmd, "id"));
     const char *ret = "{}";
-    g_autofree char *big = NULL;
 
     if (index == 1 && m->bad_reply && strcmp(m->bad_reply, "DEEP") == 0) {
         g_autofree char *open = g_strnfill(200, '[');
@@ -171,17 +178,30 @@ make_reply(const FakeMode *m, int index, json_object *cmd)
     }
     if (index == 1 && m->bad_reply)
         return g_strdup(m->bad_reply);
-    if (index == 1 && m->huge_reply) {
-        char *fill = g_strnfill(m->huge_reply, 'x');
-
-        big = g_strdup_printf("\"%s\"", fill);
-        g_free(fill);
-        ret = big;
-    }
-    for (gsize i = 0; !big && execute && i < G_N_ELEMENTS(answers); i++)
+    for (gsize i = 0; execute && i < G_N_ELEMENTS(answers); i++)
         if (strcmp(execute, answers[i].execute) == 0)
             ret = answers[i].ret;
     return g_strdup_printf("{\"return\": %s, \"id\": %s}\r\n", ret, id);
+}
+
+/* A reply whose string is size bytes, streamed: 100 MB need not be held.
+ * A client that gives up closes the socket, and the write ends us. */
+static void
+send_huge(int fd, json_object *cmd, gsize size)
+{
+    const char *id = json_object_to_json_string(json_object_object_get(cmd, "id"));
+    g_autofree char *chunk = g_strnfill(64 * 1024, 'x');
+    g_autofree char *tail = g_strdup_printf("\", \"id\": %s}\r\n", id);
+
+    signal(SIGPIPE, SIG_DFL);
+    send_str(fd, "{\"return\": \"");
+    for (gsize left = size; left > 0;) {
+        gsize n = MIN(left, 64 * 1024);
+
+        send_text(fd, chunk, n);
+        left -= n;
+    }
+    send_str(fd, tail);
 }
 
 /* One line per start, appended in one write (O_APPEND keeps concurrent
@@ -241,11 +261,22 @@ main(int argc, char **argv)
             crash();
         if (i == m->silent_after)
             hang();
+        if (i == m->close_after) {
+            close(fd);   /* the process lives on: only the socket is gone */
+            hang();
+        }
         if (m->events)
             send_str(fd, "{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, "
                          "\"event\": \"RESUME\"}\r\n");
+        if (i == 1 && m->huge_reply) {
+            send_huge(fd, cmd, m->huge_reply);
+            json_object_put(cmd);
+            continue;
+        }
         reply = make_reply(m, i, cmd);
-        send_str(fd, reply);
+        send_text(fd, reply, m->half_reply && i == 1 ? strlen(reply) / 2 : strlen(reply));
+        if (m->half_reply && i == 1)
+            hang();
         json_object_put(cmd);
     }
 }
