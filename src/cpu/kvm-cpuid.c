@@ -28,17 +28,13 @@
 static gboolean
 get_feature_msr(int fd, guint32 index, guint64 *value)
 {
-    struct {
-        struct kvm_msrs header;
-        struct kvm_msr_entry entry;
-    } msrs;
+    g_autofree struct kvm_msrs *msrs = g_malloc0(sizeof(*msrs) + sizeof(struct kvm_msr_entry));
 
-    memset(&msrs, 0, sizeof(msrs));
-    msrs.header.nmsrs = 1;
-    msrs.entry.index = index;
-    if (ioctl(fd, KVM_GET_MSRS, &msrs) != 1)
+    msrs->nmsrs = 1;
+    msrs->entries[0].index = index;
+    if (ioctl(fd, KVM_GET_MSRS, msrs) != 1)
         return FALSE;
-    *value = msrs.entry.data;
+    *value = msrs->entries[0].data;
     return TRUE;
 }
 

@@ -562,7 +562,7 @@ open_entry(int dfd, const char *name, struct stat *st, char **why)
 
 /* An entry file: this header, then the payload, a GVariant of ENTRY_TYPE
  * in native byte order (the key's JSON text and the digest).  The header
- * is 8-byte aligned, so the payload is read from the mapped file in place. */
+ * is 8-byte aligned, so the payload is used where it was read. */
 typedef struct {
     char magic[8];       /* ENTRY_MAGIC */
     guint32 format;      /* VC_QEMU_CACHE_FORMAT */
@@ -573,7 +573,7 @@ typedef struct {
 #define ENTRY_MAGIC "VIRTCAPS"
 #define ENTRY_TYPE "(ay" VC_QEMU_DIGEST_TYPE ")"
 
-/* Why the mapped file is not an entry of ours, or NULL; *old: it is one of
+/* Why the file is not an entry of ours, or NULL; *old: it is one of
  * another format (format 1 was one JSON object), to be replaced silently. */
 static char *
 check_header(const char *data, gsize len, gboolean *old)
@@ -603,29 +603,54 @@ check_header(const char *data, gsize len, gboolean *old)
     return NULL;
 }
 
-/* The entry's payload, mapped, if the file is an entry of ours and intact;
+/* The whole file in a private buffer, at most CACHE_MAX_FILE bytes, or NULL
+ * and *why.  Read, not mapped: the checksum is checked before the payload
+ * is parsed, and bytes rewritten in place in a mapping between the two
+ * would be parsed unchecked. */
+static GBytes *
+read_whole(int fd, const struct stat *st, char **why)
+{
+    gsize want = (gsize)st->st_size, len = 0;
+    g_autofree char *buf = g_malloc(want + 1);   /* one more: a file that grew is seen */
+
+    for (;;) {
+        ssize_t n = read(fd, buf + len, want + 1 - len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            *why = g_strdup_printf("cannot read: %s", g_strerror(errno));
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        len += (gsize)n;
+        if (len > want) {
+            *why = g_strdup("changed while being read");
+            return NULL;
+        }
+    }
+    return g_bytes_new_take(g_steal_pointer(&buf), len);
+}
+
+/* The entry's payload, read, if the file is an entry of ours and intact;
  * else NULL and *why (*old: of another format). */
 static GVariant *
 read_entry_of(int dfd, const char *name, const char *type, struct stat *st, gboolean *old,
               char **why)
 {
-    g_autoptr(GMappedFile) map = NULL;
     g_autoptr(GBytes) bytes = NULL, payload = NULL;
-    g_autoptr(GError) err = NULL;
     int fd = open_entry(dfd, name, st, why);
 
     *old = FALSE;
     if (fd < 0)
         return NULL;
-    map = g_mapped_file_new_from_fd(fd, FALSE, &err);
+    bytes = read_whole(fd, st, why);
     close(fd);
-    if (!map) {
-        *why = g_strdup(err->message);
+    if (!bytes)
         return NULL;
-    }
-    if ((*why = check_header(g_mapped_file_get_contents(map), g_mapped_file_get_length(map), old)))
+    if ((*why = check_header(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes), old)))
         return NULL;
-    bytes = g_mapped_file_get_bytes(map);
     payload = g_bytes_new_from_bytes(bytes, sizeof(EntryHeader),
                                      g_bytes_get_size(bytes) - sizeof(EntryHeader));
     return g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE(type), payload, FALSE));

@@ -158,8 +158,7 @@ expect(World *w, gboolean want_hit, guint n_warnings)
 {
     guint before = probes(w);
     gboolean hit = !want_hit;
-    g_autoptr(VcJson) f = facts(w, &hit);
-
+    json_object_put(facts(w, &hit));   /* only whether it was a hit counts */
     for (guint i = 0; i < w->warnings->len; i++)
         g_test_message("warning: %s", (char *)w->warnings->pdata[i]);
     g_assert_cmpint(hit, ==, want_hit);
