@@ -7,11 +7,10 @@
 #include <string.h>
 #include <glib/gstdio.h>
 #include <json-c/json.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 
 #include "virtcaps.h"
 #include "cpu/cpuid.h"
+#include "util/vc-xml.h"
 
 #define JSON_FORMAT_ID "virtcaps-cpuid-1"
 
@@ -238,33 +237,30 @@ vc_cpuid_format_json(const VcCpuidData *data)
 
 /* An attribute as a number; absent is fine unless required. */
 static gboolean
-xml_number(xmlNode *node, const char *name, gboolean required, guint64 max,
+xml_number(const VcXmlNode *node, const char *name, gboolean required, guint64 max,
            guint64 *value, const char *source, GError **error)
 {
-    xmlChar *text = xmlGetProp(node, (const xmlChar *)name);
-    gboolean ok;
+    const char *text = vc_xml_node_attr(node, name);
 
     *value = 0;
     if (!text) {
         if (!required)
             return TRUE;
         g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_PARSE,
-                    "%s:%ld: <%s> lacks the %s attribute", source,
-                    xmlGetLineNo(node), (const char *)node->name, name);
+                    "%s:%ld: <%s> lacks the %s attribute", source, node->line, node->name,
+                    name);
         return FALSE;
     }
-    ok = parse_number((const char *)text, max, value);
-    if (!ok)
-        g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_PARSE,
-                    "%s:%ld: <%s %s='%s'> is not a %d-bit number", source,
-                    xmlGetLineNo(node), (const char *)node->name, name,
-                    (const char *)text, max == G_MAXUINT32 ? 32 : 64);
-    xmlFree(text);
-    return ok;
+    if (parse_number(text, max, value))
+        return TRUE;
+    g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_PARSE,
+                "%s:%ld: <%s %s='%s'> is not a %d-bit number", source, node->line, node->name,
+                name, text, max == G_MAXUINT32 ? 32 : 64);
+    return FALSE;
 }
 
 static gboolean
-xml_parse_cpuid(xmlNode *node, VcCpuidData *data, const char *source,
+xml_parse_cpuid(const VcXmlNode *node, VcCpuidData *data, const char *source,
                 GError **error)
 {
     const char *names[] = { "eax_in", "ecx_in", "eax", "ebx", "ecx", "edx" };
@@ -281,7 +277,7 @@ xml_parse_cpuid(xmlNode *node, VcCpuidData *data, const char *source,
 }
 
 static gboolean
-xml_parse_msr(xmlNode *node, VcCpuidData *data, const char *source,
+xml_parse_msr(const VcXmlNode *node, VcCpuidData *data, const char *source,
               GError **error)
 {
     guint64 index, eax, edx;
@@ -295,46 +291,39 @@ xml_parse_msr(xmlNode *node, VcCpuidData *data, const char *source,
 }
 
 static gboolean
-xml_check_root(xmlNode *root, const char *source, GError **error)
+xml_check_root(const VcXmlNode *root, const char *source, GError **error)
 {
-    xmlChar *arch;
-    gboolean ok;
-
-    if (!root || !xmlStrEqual(root->name, (const xmlChar *)"cpudata")) {
+    if (strcmp(root->name, "cpudata") != 0) {
         g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_PARSE,
                     "%s: the root element is not <cpudata>", source);
         return FALSE;
     }
-    arch = xmlGetProp(root, (const xmlChar *)"arch");
-    ok = arch && xmlStrEqual(arch, (const xmlChar *)"x86");
-    if (!ok)
+    if (g_strcmp0(vc_xml_node_attr(root, "arch"), "x86") != 0) {
         g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_PARSE,
                     "%s: <cpudata> must have arch='x86'", source);
-    xmlFree(arch);
-    return ok;
+        return FALSE;
+    }
+    return TRUE;
 }
 
 static gboolean
-xml_parse_items(xmlNode *root, VcCpuidData *data, const char *source,
+xml_parse_items(const VcXmlNode *root, VcCpuidData *data, const char *source,
                 GError **error)
 {
-    guint n = 0;
-
-    for (xmlNode *c = root->children; c; c = c->next) {
+    for (guint i = 0; i < root->children->len; i++) {
+        const VcXmlNode *c = root->children->pdata[i];
         gboolean ok;
 
-        if (c->type != XML_ELEMENT_NODE)
-            continue;
-        if (too_many(n++, source, error))
+        if (too_many(i, source, error))
             return FALSE;
-        if (xmlStrEqual(c->name, (const xmlChar *)"cpuid"))
+        if (strcmp(c->name, "cpuid") == 0)
             ok = xml_parse_cpuid(c, data, source, error);
-        else if (xmlStrEqual(c->name, (const xmlChar *)"msr"))
+        else if (strcmp(c->name, "msr") == 0)
             ok = xml_parse_msr(c, data, source, error);
         else {
             g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_PARSE,
-                        "%s:%ld: unexpected element <%s> in <cpudata>", source,
-                        xmlGetLineNo(c), (const char *)c->name);
+                        "%s:%ld: unexpected element <%s> in <cpudata>", source, c->line,
+                        c->name);
             ok = FALSE;
         }
         if (!ok)
@@ -355,24 +344,12 @@ vc_cpuid_parse_libvirt_xml(const char *text, gsize len, const char *source,
                            GError **error)
 {
     g_autoptr(VcCpuidData) data = vc_cpuid_data_new();
-    xmlDoc *doc;
-    gboolean ok;
+    g_autoptr(VcXmlNode) root = vc_xml_read(text, len, source, error);
 
-    xmlResetLastError();
-    doc = xmlReadMemory(text, (int)MIN(len, (gsize)G_MAXINT), source, NULL,
-                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!doc) {
-        const xmlError *e = xmlGetLastError();
-        g_autofree char *msg = g_strstrip(g_strdup(e && e->message ? e->message
-                                                   : "unknown error"));
-        g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_PARSE,
-                    "%s:%d: invalid XML: %s", source, e ? e->line : 0, msg);
+    if (!root || !xml_check_root(root, source, error) ||
+        !xml_parse_items(root, data, source, error))
         return NULL;
-    }
-    ok = xml_check_root(xmlDocGetRootElement(doc), source, error) &&
-         xml_parse_items(xmlDocGetRootElement(doc), data, source, error);
-    xmlFreeDoc(doc);
-    return ok ? g_steal_pointer(&data) : NULL;
+    return g_steal_pointer(&data);
 }
 
 char *

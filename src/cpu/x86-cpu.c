@@ -4,12 +4,11 @@
  * difference.
  */
 #include <string.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 
 #include "virtcaps.h"
 #include "cpu/x86-cpu.h"
 #include "cpu/x86-decode.h"
+#include "util/vc-xml.h"
 
 static const char *const policy_names[] = {
     "force", "require", "optional", "disable", "forbid",
@@ -77,30 +76,16 @@ xml_fail(GError **error, const char *source, const char *fmt, ...)
 }
 
 static char *
-prop(xmlNode *n, const char *name)
+text(const VcXmlNode *n)
 {
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    char *s = g_strdup((const char *)v);
-
-    xmlFree(v);
-    return s;
-}
-
-static char *
-text(xmlNode *n)
-{
-    xmlChar *v = xmlNodeGetContent(n);
-    char *s = g_strstrip(g_strdup((const char *)v));
-
-    xmlFree(v);
-    return s;
+    return g_strstrip(g_strdup(n->content));
 }
 
 static gboolean
-parse_uint_prop(xmlNode *n, const char *name, guint *out, const char *source,
+parse_uint_prop(const VcXmlNode *n, const char *name, guint *out, const char *source,
                 GError **error)
 {
-    g_autofree char *v = prop(n, name);
+    const char *v = vc_xml_node_attr(n, name);
     guint64 x;
 
     if (!v || !g_ascii_string_to_unsigned(v, 10, 0, G_MAXUINT, &x, NULL))
@@ -110,10 +95,10 @@ parse_uint_prop(xmlNode *n, const char *name, guint *out, const char *source,
 }
 
 static gboolean
-parse_feature(VcCpuDef *def, xmlNode *n, const char *source, GError **error)
+parse_feature(VcCpuDef *def, const VcXmlNode *n, const char *source, GError **error)
 {
-    g_autofree char *name = prop(n, "name");
-    g_autofree char *policy = prop(n, "policy");
+    const char *name = vc_xml_node_attr(n, "name");
+    const char *policy = vc_xml_node_attr(n, "policy");
     VcCpuFeaturePolicy p = VC_CPU_FEATURE_REQUIRE;
 
     if (!name || !*name)
@@ -132,9 +117,9 @@ parse_feature(VcCpuDef *def, xmlNode *n, const char *source, GError **error)
 }
 
 static gboolean
-parse_child(VcCpuDef *def, xmlNode *c, const char *source, GError **error)
+parse_child(VcCpuDef *def, const VcXmlNode *c, const char *source, GError **error)
 {
-    const char *n = (const char *)c->name;
+    const char *n = c->name;
 
     if (strcmp(n, "arch") == 0)
         g_free(def->arch), def->arch = text(c);
@@ -153,16 +138,17 @@ parse_child(VcCpuDef *def, xmlNode *c, const char *source, GError **error)
     return TRUE;
 }
 
-static xmlNode *
-find_cpu(xmlNode *n)
+/* The first <cpu> element, depth first: the document may be a whole
+ * capabilities or domain XML. */
+static const VcXmlNode *
+find_cpu(const VcXmlNode *n)
 {
-    for (; n; n = n->next) {
-        xmlNode *found;
-        if (n->type != XML_ELEMENT_NODE)
-            continue;
-        if (xmlStrEqual(n->name, (const xmlChar *)"cpu"))
-            return n;
-        if ((found = find_cpu(n->children)))
+    if (strcmp(n->name, "cpu") == 0)
+        return n;
+    for (guint i = 0; i < n->children->len; i++) {
+        const VcXmlNode *found = find_cpu(n->children->pdata[i]);
+
+        if (found)
             return found;
     }
     return NULL;
@@ -172,27 +158,20 @@ VcCpuDef *
 vc_cpu_def_parse_xml(const char *xml, gsize len, const char *source, GError **error)
 {
     g_autoptr(VcCpuDef) def = NULL;
-    xmlDoc *doc;
-    xmlNode *cpu;
-    gboolean ok = TRUE;
+    g_autoptr(VcXmlNode) root = vc_xml_read(xml, len, source, error);
+    const VcXmlNode *cpu;
 
-    if (len > G_MAXINT ||
-        !(doc = xmlReadMemory(xml, (int)len, source, NULL,
-                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING))) {
-        xml_fail(error, source, "not well-formed XML");
+    if (!root)
         return NULL;
-    }
-    if (!(cpu = find_cpu(xmlDocGetRootElement(doc)))) {
-        xmlFreeDoc(doc);
+    if (!(cpu = find_cpu(root))) {
         xml_fail(error, source, "no <cpu> element");
         return NULL;
     }
     def = vc_cpu_def_new();
-    for (xmlNode *c = cpu->children; c && ok; c = c->next)
-        if (c->type == XML_ELEMENT_NODE)
-            ok = parse_child(def, c, source, error);
-    xmlFreeDoc(doc);
-    return ok ? g_steal_pointer(&def) : NULL;
+    for (guint i = 0; i < cpu->children->len; i++)
+        if (!parse_child(def, cpu->children->pdata[i], source, error))
+            return NULL;
+    return g_steal_pointer(&def);
 }
 
 /* ---- expansion and difference ---- */

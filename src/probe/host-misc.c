@@ -8,7 +8,8 @@
 
 #include <string.h>
 
-#include <gio/gio.h>
+#include "modules/dbus-logind.h"
+#include "util/vc-module.h"
 
 /* ---- uuid ------------------------------------------------------------- */
 
@@ -135,9 +136,6 @@ probe_uuid(const VcHost *host, VcHostCaps *caps)
 #define PM_RECORD_FILE "/.virtcaps/power_management"
 #define DBUS_TIMEOUT_MS 3000
 
-/* logind's method for each target, in VC_PM_* bit order. */
-static const char *const logind_methods[] = { "CanSuspend", "CanHibernate", "CanHybridSleep" };
-
 /* pm-utils' pm-is-supported, from /sys/power: each target needs all of
  * state_all (or alt_state) in /sys/power/state, and, when disk_file, the
  * file /sys/power/disk (containing disk_word when set). */
@@ -153,73 +151,32 @@ static const struct {
     { VC_PM_SUSPEND_HYBRID, { "disk", "mem" }, NULL, TRUE, "suspend" },
 };
 
+/* Where GIO finds the system bus; without one there is nothing to ask,
+ * and the D-Bus module (GIO) is not worth loading. */
 static gboolean
-bus_lists(GDBusConnection *bus, const char *method, const char *name, gboolean *found)
+system_bus_present(void)
 {
-    g_autoptr(GVariant) reply = NULL;
-    g_autoptr(GVariantIter) iter = NULL;
-    const char *s;
-
-    reply = g_dbus_connection_call_sync(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                        "org.freedesktop.DBus", method, NULL,
-                                        G_VARIANT_TYPE("(as)"), G_DBUS_CALL_FLAGS_NONE,
-                                        DBUS_TIMEOUT_MS, NULL, NULL);
-    if (!reply)
-        return FALSE;
-    *found = FALSE;
-    g_variant_get(reply, "(as)", &iter);
-    while (g_variant_iter_next(iter, "&s", &s))
-        if (strcmp(s, name) == 0)
-            *found = TRUE;
-    return TRUE;
+    return g_getenv("DBUS_SYSTEM_BUS_ADDRESS") ||
+           g_file_test("/var/run/dbus/system_bus_socket", G_FILE_TEST_EXISTS);
 }
 
-/* virSystemdHasLogind: activatable, and running or on a systemd host.
- * -1: bus error, 0: no logind, 1: logind. */
-static int
-logind_present(GDBusConnection *bus)
-{
-    gboolean found;
-
-    if (!bus_lists(bus, "ListActivatableNames", "org.freedesktop.login1", &found))
-        return -1;
-    if (!found)
-        return 0;
-    if (!bus_lists(bus, "ListNames", "org.freedesktop.login1", &found))
-        return -1;
-    if (!found && !bus_lists(bus, "ListNames", "org.freedesktop.systemd1", &found))
-        return -1;
-    return found ? 1 : 0;
-}
-
-/* virNodeSuspendGetTargetMask over systemd-logind: "yes" or "challenge"
- * means supported; any bus error loses the whole mask, as in libvirt.
- * Without a system bus or logind, libvirt would try pm-utils, which Debian
- * builds without, so the answer is "nothing". */
+/* virNodeSuspendGetTargetMask over systemd-logind, in the "dbus" module
+ * (modules/dbus-logind.c).  Without a system bus or logind, libvirt would
+ * try pm-utils, which Debian builds without, so the answer is "nothing". */
 static guint
-pm_from_logind(void)
+pm_from_logind(const VcHost *host)
 {
-    g_autoptr(GDBusConnection) bus = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, NULL);
-    guint mask = 0;
+    g_autoptr(GError) err = NULL;
+    VcLogindPmFunc ask;
 
-    if (!bus || logind_present(bus) <= 0)
+    if (!system_bus_present())
         return 0;
-    for (gsize i = 0; i < G_N_ELEMENTS(logind_methods); i++) {
-        g_autoptr(GVariant) reply = NULL;
-        const char *answer;
-        reply = g_dbus_connection_call_sync(bus, "org.freedesktop.login1",
-                                            "/org/freedesktop/login1",
-                                            "org.freedesktop.login1.Manager",
-                                            logind_methods[i], NULL, G_VARIANT_TYPE("(s)"),
-                                            G_DBUS_CALL_FLAGS_NONE, DBUS_TIMEOUT_MS,
-                                            NULL, NULL);
-        if (!reply)
-            return 0;
-        g_variant_get(reply, "(&s)", &answer);
-        if (strcmp(answer, "yes") == 0 || strcmp(answer, "challenge") == 0)
-            mask |= 1u << i;
+    if (!(ask = (VcLogindPmFunc)vc_module_symbol(VC_DBUS_MODULE, VC_DBUS_MODULE_LOGIND_PM,
+                                                 &err))) {
+        vc_host_warn(host, "power management: %s", err->message);
+        return 0;
     }
-    return mask;
+    return ask(DBUS_TIMEOUT_MS);
 }
 
 static gboolean
@@ -298,7 +255,7 @@ probe_power_management(const VcHost *host, VcHostCaps *caps)
             caps->power_management = pm_from_sysfs(host);
         return;
     }
-    caps->power_management = pm_from_logind();
+    caps->power_management = pm_from_logind(host);
     record_pm(host, caps->power_management);
 }
 

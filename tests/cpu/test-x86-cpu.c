@@ -88,8 +88,31 @@ test_parse_def_bad(void)
 
         g_assert_null(def);
         g_assert_error(err, VIRTCAPS_ERROR, VIRTCAPS_ERROR_PARSE);
-        g_assert_true(g_str_has_prefix(err->message, "test.xml: "));
+        /* "test.xml: " or, from the XML reader, "test.xml:LINE: " */
+        g_assert_true(g_str_has_prefix(err->message, "test.xml:"));
+        g_assert_null(strchr(err->message, '\n'));
     }
+}
+
+/* Without its module, reading XML is one clear error, not a crash. */
+static void
+test_parse_def_no_module(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VcCpuDef) def = NULL;
+
+    if (g_test_subprocess()) {
+        g_setenv("VIRTCAPS_MODULE_DIR", "/nonexistent", TRUE);
+        def = parse("<cpu><model>Haswell</model></cpu>", &err);
+        g_assert_null(def);
+        g_assert_error(err, VIRTCAPS_ERROR, VIRTCAPS_ERROR_IO);
+        g_print("%s\n", err->message);
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_passed();
+    g_test_trap_assert_stdout("test.xml: cannot read XML: cannot load module: "
+                              "/nonexistent/virtcaps-xml.so: *No such file*\n");
 }
 
 static void
@@ -265,6 +288,7 @@ main(int argc, char **argv)
     g_assert_no_error(err);
     g_test_add_func("/x86-cpu/parse", test_parse_def);
     g_test_add_func("/x86-cpu/parse-bad", test_parse_def_bad);
+    g_test_add_func("/x86-cpu/parse-no-module", test_parse_def_no_module);
     g_test_add_func("/x86-cpu/expand", test_expand);
     g_test_add_func("/x86-cpu/expand-unknown", test_expand_unknown);
     g_test_add_func("/x86-cpu/diff", test_diff);
