@@ -45,7 +45,7 @@ sed "1s|^{|{\"loader_values\": [$list],|" "$golden/host-facts.json" >"$tmp/host-
 status=0
 run() { # run FORMAT OUT: relative firmware_dirs resolve against golden/
     (cd "$golden" && "${wrapper[@]}" "$virtcaps" domcapabilities --replay "$replay" \
-        --host-facts "$tmp/host-facts.json" "${args[@]}" --format "$1") >"$2" 2>"$tmp/err.txt" || {
+        --host-facts "$tmp/host-facts.json" --cache-dir "$tmp/cache" "${args[@]}" --format "$1") >"$2" 2>"$tmp/err.txt" || {
         echo "FAIL: virtcaps exited with $? on $case_dir ($1)" >&2
         cat "$tmp/err.txt" >&2
         exit 1
