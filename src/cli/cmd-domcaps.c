@@ -127,8 +127,8 @@ probe(const DomcapsOptions *o, const VcHostFacts *host, const char *emulator,
             return NULL;
         src = vc_qemu_source_new_replay(replies);
     } else {
-        VcQemuCacheOptions copts = { o->cache_dir, o->no_cache, 0, popts.accel,
-                                     warnings, NULL, NULL };
+        VcQemuCacheOptions copts = { .cache_dir = o->cache_dir, .no_cache = o->no_cache,
+                                     .accel = popts.accel, .warnings = warnings };
 
         return vc_qemu_digest_for_binary(emulator, &copts, NULL, error);
     }

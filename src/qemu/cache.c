@@ -196,11 +196,11 @@ is_multiarch_name(const char *name)
  * directory, relocated with the binary (PREFIX/lib/qemu, PREFIX/lib64/qemu,
  * Debian's PREFIX/lib/TRIPLET/qemu), the binary's own directory (a build
  * tree), and /var/run/qemu/VERSION (kept across package upgrades).  The
- * environment's QEMU_MODULE_DIR does not reach the probed QEMU. */
+ * environment's QEMU_MODULE_DIR does not reach the probed QEMU.  It depends
+ * only on the binary's directory, bindir. */
 static json_object *
-key_modules(const char *canon)
+key_modules(const char *bindir)
 {
-    g_autofree char *bindir = g_path_get_dirname(canon);
     g_autofree char *prefix = g_path_get_dirname(bindir);
     g_autofree char *libdir = g_build_filename(prefix, "lib", NULL);
     g_autoptr(GPtrArray) triplets = sorted_names(libdir, is_multiarch_name);
@@ -400,29 +400,143 @@ key_self(void)
     return o;
 }
 
+/* ---- The key's shared parts --------------------------------------------- */
+
+/* The emulators of one request share every part of the key but "binary",
+ * and those of one directory share "modules" too: the memo computes each
+ * once (about 1 ms per emulator on a Debian host: /usr/bin's listing, every
+ * KVM parameter, cpuinfo).  It lives as long as the request, not the
+ * process, so that a long-lived caller sees the host change between two
+ * requests.  Threads take copies under the lock: json-c's reference counts
+ * and cached texts are not thread-safe. */
+struct _VcQemuKeyMemo {
+    GMutex lock;
+    char *root;              /* what host was computed under */
+    json_object *host;       /* host_parts_new(root); NULL until asked */
+    GHashTable *modules;     /* binary directory -> key_modules() */
+};
+
+static void
+json_free(gpointer o)
+{
+    json_object_put(o);
+}
+
+VcQemuKeyMemo *
+vc_qemu_key_memo_new(void)
+{
+    VcQemuKeyMemo *memo = g_new0(VcQemuKeyMemo, 1);
+
+    g_mutex_init(&memo->lock);
+    memo->modules = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, json_free);
+    return memo;
+}
+
+void
+vc_qemu_key_memo_free(VcQemuKeyMemo *memo)
+{
+    if (!memo)
+        return;
+    g_mutex_clear(&memo->lock);
+    g_free(memo->root);
+    json_object_put(memo->host);
+    g_hash_table_unref(memo->modules);
+    g_free(memo);
+}
+
+/* The key's members that depend on neither the binary nor the options
+ * other than root, in the order the key holds them. */
+static json_object *
+host_parts_new(const char *root)
+{
+    json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "self", key_self());
+    /* ldconfig rewrites it whenever a shared library comes or goes: a
+     * module whose library went away no longer loads. */
+    json_object_object_add(o, "ld_cache", stamp_path("/etc/ld.so.cache"));
+    json_object_object_add(o, "kernel", key_kernel(root));
+    json_object_object_add(o, "kvm", key_kvm(root));
+    json_object_object_add(o, "cpu", key_cpu(root));
+    return o;
+}
+
+/* A private copy (NULL stays NULL; a failed copy is NULL too, which can
+ * only make the key differ: a probe, never a wrong answer). */
+static json_object *
+copy_of(json_object *o)
+{
+    json_object *copy = NULL;
+
+    if (o && json_object_deep_copy(o, &copy, NULL) < 0)
+        return NULL;
+    return copy;
+}
+
+static json_object *
+host_parts(VcQemuKeyMemo *memo, const char *root)
+{
+    json_object *copy = NULL;
+
+    if (!memo)
+        return host_parts_new(root);
+    g_mutex_lock(&memo->lock);
+    if (!memo->host) {
+        memo->root = g_strdup(root);
+        memo->host = host_parts_new(root);
+    }
+    if (strcmp(memo->root, root) == 0)
+        copy = copy_of(memo->host);
+    g_mutex_unlock(&memo->lock);
+    return copy ? copy : host_parts_new(root);
+}
+
+static json_object *
+modules_part(VcQemuKeyMemo *memo, const char *canon)
+{
+    g_autofree char *bindir = g_path_get_dirname(canon);
+    json_object *arr, *copy;
+
+    if (!memo)
+        return key_modules(bindir);
+    g_mutex_lock(&memo->lock);
+    if (!(arr = g_hash_table_lookup(memo->modules, bindir))) {
+        arr = key_modules(bindir);
+        g_hash_table_insert(memo->modules, g_strdup(bindir), arr);
+    }
+    copy = copy_of(arr);
+    g_mutex_unlock(&memo->lock);
+    return copy ? copy : key_modules(bindir);
+}
+
+/* A new reference to host's member name (NULL for a JSON null). */
+static json_object *
+part(json_object *host, const char *name)
+{
+    return json_object_get(json_object_object_get(host, name));
+}
+
 json_object *
 vc_qemu_cache_key(const char *canon, const VcQemuCacheOptions *opts)
 {
-    const char *root = "";
+    g_autoptr(VcJson) host = NULL;
     json_object *key = json_object_new_object();
 
     opts = opts ? opts : &no_options;
-    root = opts->root ? opts->root : "";
+    host = host_parts(opts->memo, opts->root ? opts->root : "");
     json_object_object_add(key, "cache_format", json_object_new_int(VC_QEMU_CACHE_FORMAT));
     json_object_object_add(key, "facts_format", json_object_new_int(VC_QEMU_FACTS_FORMAT));
     json_object_object_add(key, "virtcaps",
                            json_object_new_string(opts->version ? opts->version : vc_version()));
-    json_object_object_add(key, "self", key_self());
+    json_object_object_add(key, "self", part(host, "self"));
     json_object_object_add(key, "accel",
                            json_object_new_string(opts->accel ? opts->accel : DEFAULT_ACCEL));
     json_object_object_add(key, "binary", stamp_path(canon));
-    json_object_object_add(key, "modules", key_modules(canon));
-    /* ldconfig rewrites it whenever a shared library comes or goes: a
-     * module whose library went away no longer loads. */
-    json_object_object_add(key, "ld_cache", stamp_path("/etc/ld.so.cache"));
-    json_object_object_add(key, "kernel", key_kernel(root));
-    json_object_object_add(key, "kvm", key_kvm(root));
-    json_object_object_add(key, "cpu", key_cpu(root));
+    json_object_object_add(key, "modules", modules_part(opts->memo, canon));
+    json_object_object_add(key, "ld_cache", part(host, "ld_cache"));
+    json_object_object_add(key, "kernel", part(host, "kernel"));
+    json_object_object_add(key, "kvm", part(host, "kvm"));
+    json_object_object_add(key, "cpu", part(host, "cpu"));
     return key;
 }
 
@@ -930,9 +1044,14 @@ probe_and_store(Cache *c, const char *binary, const char *canon, const char *bas
     g_autofree char *after = NULL;
     g_autoptr(VcJson) facts = NULL;
     g_autoptr(GVariant) payload = NULL;
+    /* The key after the probe is computed afresh, never from the memo, or
+     * a module or KVM parameter changed while QEMU ran would go unseen. */
+    VcQemuCacheOptions fresh = *c->opts;
     json_object *digest;
     gboolean waited;
     int lock = cache_lock(c, lock_name, &waited);
+
+    fresh.memo = NULL;
 
     if (lock >= 0 && (digest = cache_load(c, name, key))) {
         *from_cache = TRUE;
@@ -945,7 +1064,7 @@ probe_and_store(Cache *c, const char *binary, const char *canon, const char *bas
     }
     if ((facts = probe_live(binary, c->opts, error))) {
         payload = entry_payload(key, facts);
-        after = key_text_of(canon, c->opts);
+        after = key_text_of(canon, &fresh);
         if (strcmp(after, key) == 0) {
             cache_store(c, name, payload);
             unlinkat(c->dfd, legacy, 0);   /* format 1's entry, if any */
@@ -1222,9 +1341,11 @@ vc_qemu_cache_list(const VcQemuCacheOptions *opts, GError **error)
     g_autofree char *dir = vc_qemu_cache_dir(opts);
     GPtrArray *entries = g_ptr_array_new_with_free_func((GDestroyNotify)vc_qemu_cache_entry_free);
     g_autoptr(GPtrArray) names = NULL;
+    g_autoptr(VcQemuKeyMemo) memo = vc_qemu_key_memo_new();
+    VcQemuCacheOptions current = opts ? *opts : no_options;
     int dfd;
 
-    opts = opts ? opts : &no_options;
+    current.memo = memo;    /* one listing is one request */
     if ((dfd = existing_dir(dir, error)) == -1) {
         g_ptr_array_unref(entries);
         return NULL;
@@ -1233,7 +1354,7 @@ vc_qemu_cache_list(const VcQemuCacheOptions *opts, GError **error)
         return entries;
     names = sorted_names_at(dfd, is_entry_name);
     for (guint i = 0; i < names->len; i++)
-        g_ptr_array_add(entries, describe_entry(dfd, names->pdata[i], opts));
+        g_ptr_array_add(entries, describe_entry(dfd, names->pdata[i], &current));
     close(dfd);
     g_ptr_array_sort(entries, compare_entries);
     return entries;

@@ -29,6 +29,15 @@ G_BEGIN_DECLS
  * JSON, 2 the digest as a checksummed GVariant. */
 #define VC_QEMU_CACHE_FORMAT 2
 
+/* The key's parts shared by the emulators of one request (see cache.c):
+ * computed once, thread-safe.  Scope it to a request: parts are not
+ * recomputed while it lives. */
+typedef struct _VcQemuKeyMemo VcQemuKeyMemo;
+
+VcQemuKeyMemo *vc_qemu_key_memo_new(void);
+void vc_qemu_key_memo_free(VcQemuKeyMemo *memo);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VcQemuKeyMemo, vc_qemu_key_memo_free)
+
 typedef struct {
     const char *cache_dir;  /* NULL: the default location (above) */
     gboolean no_cache;      /* probe; neither read nor write the cache */
@@ -40,6 +49,9 @@ typedef struct {
      * instead of vc_version().  NULL: the running host, the real version. */
     const char *root;
     const char *version;
+    /* Shared key parts of the request (NULL: every part computed each
+     * time).  The key text is the same either way. */
+    VcQemuKeyMemo *memo;
 } VcQemuCacheOptions;
 
 /* The digest (qemu/digest.h) of binary's facts (binary: a path, or a name

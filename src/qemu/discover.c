@@ -198,6 +198,7 @@ typedef struct {
     GArray *assignment;          /* per arch: emulator index or -1 */
     GArray *job_of;              /* per emulator: job index or -1 */
     GArray *jobs;                /* VcProbeJob */
+    VcQemuKeyMemo *memo;         /* the jobs' shared cache key parts */
 } GuestPlan;
 
 static void
@@ -221,9 +222,10 @@ plan_jobs(GuestPlan *plan, GPtrArray *emulators, const VcGuestProbeOptions *opts
         em = g_ptr_array_index(emulators, e);
         key = job_key(em);
         if (!g_hash_table_lookup_extended(keys, key, NULL, &job)) {
-            VcProbeJob j = { em->replay ? NULL : em->file, em->replay, opts->accel,
-                             opts->timeout_ms, opts->cache_dir, opts->no_cache,
-                             NULL, NULL, NULL };
+            VcProbeJob j = { .binary = em->replay ? NULL : em->file, .replay = em->replay,
+                             .accel = opts->accel, .timeout_ms = opts->timeout_ms,
+                             .cache_dir = opts->cache_dir, .no_cache = opts->no_cache,
+                             .memo = plan->memo };
             job = GINT_TO_POINTER(plan->jobs->len);
             g_array_append_val(plan->jobs, j);
             g_hash_table_insert(keys, key, job);
@@ -278,7 +280,8 @@ gboolean
 vc_qemu_add_guests(VcHostCaps *caps, const VcGuestProbeOptions *opts, GError **error)
 {
     g_autoptr(GPtrArray) emulators = vc_qemu_discover(opts, error);
-    GuestPlan plan = { 0 };
+    g_autoptr(VcQemuKeyMemo) memo = vc_qemu_key_memo_new();
+    GuestPlan plan = { .memo = memo };
 
     if (!emulators)
         return FALSE;

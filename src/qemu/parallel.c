@@ -2,7 +2,6 @@
  * parallel.c - probe emulators in a bounded thread pool (see parallel.h).
  */
 #include "qemu/parallel.h"
-#include "qemu/cache.h"
 #include "qemu/digest.h"
 
 /* The digest of one job.  A transcript is probed and digested in memory; a live emulator goes
@@ -14,8 +13,9 @@ facts_for_job(VcProbeJob *job, GError **error)
     g_autoptr(VcReplies) replies = NULL;
     g_autoptr(VcQemuSource) src = NULL;
     g_autoptr(VcJson) facts = NULL;
-    VcQemuCacheOptions copts = { job->cache_dir, job->no_cache, job->timeout_ms,
-                                 job->accel, NULL, NULL, NULL };
+    VcQemuCacheOptions copts = { .cache_dir = job->cache_dir, .no_cache = job->no_cache,
+                                 .timeout_ms = job->timeout_ms, .accel = job->accel,
+                                 .memo = job->memo };
 
     if (!job->replay) {
         job->warnings = g_ptr_array_new_with_free_func(g_free);

@@ -9,7 +9,7 @@
 #ifndef VC_QEMU_PARALLEL_H
 #define VC_QEMU_PARALLEL_H
 
-#include "qemu/probe.h"
+#include "qemu/cache.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +20,7 @@ typedef struct {
     guint timeout_ms;        /* live only; 0: the default */
     const char *cache_dir;   /* live only: the facts cache (NULL: default) */
     gboolean no_cache;       /* live only: always probe, never store */
+    VcQemuKeyMemo *memo;     /* live only: cache key parts shared by the jobs; may be NULL */
     /* results */
     json_object *facts;      /* owned: the digest (qemu/digest.h); NULL on failure */
     GError *error;           /* one line naming the binary or file */

@@ -416,6 +416,97 @@ test_key(gconstpointer data)
     expect(w, TRUE, 0);
 }
 
+/* ---- The memo of shared key parts -------------------------------------- */
+
+static char *
+key_text_with(World *w, const char *binary, VcQemuKeyMemo *memo)
+{
+    VcQemuCacheOptions opts = { .root = w->root, .version = w->version, .accel = w->accel,
+                                .memo = memo };
+    g_autofree char *canon = realpath(binary, NULL);
+    g_autoptr(VcJson) key = vc_qemu_cache_key(canon, &opts);
+
+    return vc_cache_key_text(key);
+}
+
+typedef struct {
+    World *w;
+    const char *binary;
+    VcQemuKeyMemo *memo;
+    char *text;
+} KeyJob;
+
+static gpointer
+key_job(gpointer data)
+{
+    KeyJob *j = data;
+
+    j->text = key_text_with(j->w, j->binary, j->memo);
+    return NULL;
+}
+
+/* Keys built with a memo, by threads at once, are the texts built without
+ * one; two binaries of one directory share it.  A memo keeps what it saw
+ * (it is one request's), a new one sees the change. */
+static void
+test_memo_key(void)
+{
+    g_autoptr(World) w = world_new();
+    g_autofree char *other = g_build_filename(w->dir, "prefix", "bin", "fake-qemu-other", NULL);
+    g_autoptr(VcQemuKeyMemo) memo = vc_qemu_key_memo_new();
+    g_autoptr(VcQemuKeyMemo) later = vc_qemu_key_memo_new();
+    g_autofree char *plain = NULL, *plain_other = NULL, *kept = NULL, *now = NULL, *seen = NULL;
+    KeyJob jobs[8];
+    GThread *threads[G_N_ELEMENTS(jobs)];
+
+    copy_binary(other);
+    add_module(w);
+    plain = key_text_with(w, w->binary, NULL);
+    plain_other = key_text_with(w, other, NULL);
+    for (gsize i = 0; i < G_N_ELEMENTS(jobs); i++) {
+        jobs[i] = (KeyJob){ w, i % 2 ? other : w->binary, memo, NULL };
+        threads[i] = g_thread_new("key", key_job, &jobs[i]);
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(jobs); i++) {
+        g_thread_join(threads[i]);
+        g_assert_cmpstr(jobs[i].text, ==, i % 2 ? plain_other : plain);
+        g_free(jobs[i].text);
+    }
+    change_nested(w);
+    touch_module(w);
+    kept = key_text_with(w, w->binary, memo);
+    now = key_text_with(w, w->binary, NULL);
+    seen = key_text_with(w, w->binary, later);
+    g_assert_cmpstr(kept, ==, plain);
+    g_assert_cmpstr(now, !=, plain);
+    g_assert_cmpstr(seen, ==, now);
+}
+
+/* The key after a probe is computed afresh: a host that changed since the
+ * memo was filled is not stored under the memo's key. */
+static void
+test_memo_after_probe(void)
+{
+    g_autoptr(World) w = world_new();
+    g_autoptr(VcQemuKeyMemo) memo = vc_qemu_key_memo_new();
+    g_autofree char *filled = key_text_with(w, w->binary, memo);
+    VcQemuCacheOptions opts = { .cache_dir = w->cache, .timeout_ms = 5000,
+                                .warnings = w->warnings, .root = w->root, .memo = memo };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VcJson) f = NULL;
+    gboolean hit = TRUE;
+
+    change_nested(w);
+    f = vc_qemu_digest_for_binary(w->binary, &opts, &hit, &err);
+    g_assert_no_error(err);
+    g_assert_nonnull(f);
+    g_assert_false(hit);
+    g_assert_cmpuint(probes(w), ==, 1);
+    g_assert_cmpuint(count_entries(w), ==, 0);
+    expect(w, FALSE, 0);
+    expect(w, TRUE, 0);
+}
+
 /* A module touched in place (same name and size) still invalidates. */
 static void
 test_module_touched(void)
@@ -969,6 +1060,8 @@ main(int argc, char **argv)
     }
     g_test_add_func("/cache/key/module-touched", test_module_touched);
     g_test_add_func("/cache/key/kvm-access", test_kvm_access);
+    g_test_add_func("/cache/memo/key", test_memo_key);
+    g_test_add_func("/cache/memo/after-probe", test_memo_after_probe);
     g_test_add_func("/cache/accel-entries", test_accel_entries);
     g_test_add_func("/cache/format-bump", test_format_bump);
     for (gsize i = 0; i < G_N_ELEMENTS(bad_cases); i++) {
