@@ -102,6 +102,23 @@ vc_guest_arch_known(const char *name)
     return arch_info(name) != NULL;
 }
 
+const char *const *
+vc_guest_qemu_targets(void)
+{
+    static const char *targets[G_N_ELEMENTS(archs) + 1];
+    static gsize done;
+
+    if (g_once_init_enter(&done)) {
+        gsize n = 0;
+
+        for (gsize i = 0; i < G_N_ELEMENTS(archs); i++)
+            if (!g_strv_contains(targets, archs[i].qemu))
+                targets[n++] = archs[i].qemu;
+        g_once_init_leave(&done, 1);
+    }
+    return targets;
+}
+
 static gboolean
 is_native(const ArchInfo *host, const ArchInfo *guest)
 {

@@ -28,6 +28,9 @@ typedef struct {
 const char *const *vc_guest_arch_names(void);
 /* Whether name is one of them. */
 gboolean vc_guest_arch_known(const char *name);
+/* QEMU's target names of those archs (qemu-system-TARGET), each once, in
+ * that order, NULL-terminated: the binaries libvirt looks up in PATH. */
+const char *const *vc_guest_qemu_targets(void);
 
 /* For every guest arch in libvirt's order, the index of the emulator in
  * emulators that libvirt would run it with on a host of host_arch, or -1.

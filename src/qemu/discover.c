@@ -3,7 +3,11 @@
  */
 #include "qemu/discover.h"
 
+#include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "policy/guests.h"
@@ -53,35 +57,65 @@ is_executable_file(const char *file)
            g_file_test(file, G_FILE_TEST_IS_EXECUTABLE);
 }
 
-/* libvirt runs qemu-system-* found in PATH, and qemu-kvm only from
- * /usr/libexec (RHEL's name for it). */
-static gboolean
-is_emulator_name(const char *dir, const char *name)
+/* Add dir's emulator name to found, if dir (open as dfd) holds it as an
+ * executable file and no earlier directory did (as a PATH search).  Most
+ * names are missing: one fstatat each, relative to the directory. */
+static void
+look_up(int dfd, const char *real_dir, const char *dir, const char *name, GHashTable *found)
 {
-    return (g_str_has_prefix(name, QEMU_SYSTEM_PREFIX) && name[strlen(QEMU_SYSTEM_PREFIX)]) ||
-           (strcmp(name, "qemu-kvm") == 0 && strcmp(dir, "/usr/libexec") == 0);
+    g_autofree char *file = NULL;
+    g_autofree char *path = NULL;
+    struct stat st;
+
+    if (g_hash_table_contains(found, name) || fstatat(dfd, name, &st, 0) < 0)
+        return;
+    file = g_build_filename(real_dir, name, NULL);
+    path = g_build_filename(dir, name, NULL);
+    if (is_executable_file(file))
+        g_hash_table_insert(found, g_strdup(name), emulator_new(name, path, file));
 }
 
-/* Add dir's emulators to found (by name; the first directory wins, as in
- * a PATH search). */
+/* Whether the directory open as dfd was searched already (/bin and
+ * /usr/bin on a merged-/usr system): it holds the same files, so a second
+ * search could not add a name. */
+static gboolean
+searched_before(int dfd, GHashTable *searched)
+{
+    struct stat st;
+    char *id;
+
+    if (fstat(dfd, &st) < 0)
+        return FALSE;
+    id = g_strdup_printf("%ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino);
+    if (g_hash_table_contains(searched, id)) {
+        g_free(id);
+        return TRUE;
+    }
+    g_hash_table_add(searched, id);
+    return FALSE;
+}
+
+/* Look dir up for the emulators libvirt knows: qemu-system-TARGET for
+ * each QEMU target of its arch table (virQEMUCapsGetDefaultEmulator's
+ * virFindFileInPath, not a listing: other names are never run), and
+ * qemu-kvm only in /usr/libexec (RHEL's name for it). */
 static void
-scan_dir(const char *root, const char *dir, GHashTable *found)
+scan_dir(const char *root, const char *dir, GHashTable *searched, GHashTable *found)
 {
     g_autofree char *real_dir = under_root(root, dir);
-    g_autoptr(GDir) d = g_dir_open(real_dir, 0, NULL);
-    const char *name;
+    int dfd = open(real_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-    while (d && (name = g_dir_read_name(d))) {
-        g_autofree char *file = NULL;
-        g_autofree char *path = NULL;
+    if (dfd < 0)
+        return;
+    if (!searched_before(dfd, searched))
+        for (const char *const *t = vc_guest_qemu_targets(); *t; t++) {
+            g_autofree char *name = g_strconcat(QEMU_SYSTEM_PREFIX, *t, NULL);
 
-        if (!is_emulator_name(dir, name) || g_hash_table_contains(found, name))
-            continue;
-        file = g_build_filename(real_dir, name, NULL);
-        path = g_build_filename(dir, name, NULL);
-        if (is_executable_file(file))
-            g_hash_table_insert(found, g_strdup(name), emulator_new(name, path, file));
-    }
+            look_up(dfd, real_dir, dir, name, found);
+        }
+    if (strcmp(dir, "/usr/libexec") == 0)
+        look_up(dfd, real_dir, dir, "qemu-kvm", found);
+    close(dfd);
 }
 
 static GPtrArray *
@@ -104,11 +138,12 @@ search(const char *root, GPtrArray *out)
 {
     g_autoptr(GPtrArray) dirs = search_dirs();
     g_autoptr(GHashTable) found = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) searched = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     GHashTableIter it;
     gpointer value;
 
     for (guint i = 0; i < dirs->len; i++)
-        scan_dir(root, g_ptr_array_index(dirs, i), found);
+        scan_dir(root, g_ptr_array_index(dirs, i), searched, found);
     g_hash_table_iter_init(&it, found);
     while (g_hash_table_iter_next(&it, NULL, &value))
         g_ptr_array_add(out, value);

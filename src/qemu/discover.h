@@ -1,7 +1,8 @@
 /*
  * discover.h - find the emulators of this host and turn them into <guest>
- * entries: discovery (qemu-system-* in PATH and the usual directories, or
- * the binaries named, or transcripts standing for binaries), libvirt's
+ * entries: discovery (qemu-system-TARGET for the QEMU targets of libvirt's
+ * arch table, in PATH and the usual directories, or the binaries named, or
+ * transcripts standing for binaries), libvirt's
  * choice of an emulator per guest arch (policy/guests.h), one probe per
  * distinct binary, all in parallel (parallel.h), and the guests in libvirt's
  * arch order.
