@@ -10,19 +10,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../probe/probe-fixture.h"
 #include "qemu/discover.h"
 
-static char *root;
+static Fixture fx;           /* its root holds the fake tree */
+static const char *root;
 static char *saved_path;
 
 static void
-put(const char *path, mode_t mode)
+put_program(const char *path, mode_t mode)
 {
     g_autofree char *real = g_build_filename(root, path, NULL);
-    g_autofree char *parent = g_path_get_dirname(real);
 
-    g_assert_cmpint(g_mkdir_with_parents(parent, 0755), ==, 0);
-    g_assert_true(g_file_set_contents(real, "#!/bin/sh\n", -1, NULL));
+    put(&fx, path, "#!/bin/sh\n");
     g_assert_cmpint(chmod(real, mode), ==, 0);
 }
 
@@ -31,16 +31,16 @@ make_tree(void)
 {
     g_autofree char *bin = g_build_filename(root, "bin", NULL);
 
-    put("/a/qemu-system-frobnicator", 0755);      /* no such target */
-    put("/a/qemu-system-x86_64", 0644);           /* not executable */
-    put("/b/qemu-system-x86_64", 0755);           /* so a later directory's */
-    put("/a/qemu-system-arm", 0755);              /* first directory wins */
-    put("/b/qemu-system-arm", 0755);
-    put("/b/qemu-kvm", 0755);                     /* only from /usr/libexec */
-    put("/usr/bin/qemu-system-aarch64", 0755);
-    put("/usr/bin/qemu-system-x86_64-microvm", 0755);   /* not a target either */
-    put("/usr/local/bin/qemu-system-riscv64", 0755);    /* a usual directory */
-    put("/usr/libexec/qemu-kvm", 0755);
+    put_program("/a/qemu-system-frobnicator", 0755);          /* no such target */
+    put_program("/a/qemu-system-x86_64", 0644);               /* not executable */
+    put_program("/b/qemu-system-x86_64", 0755);               /* so a later directory's */
+    put_program("/a/qemu-system-arm", 0755);                  /* first directory wins */
+    put_program("/b/qemu-system-arm", 0755);
+    put_program("/b/qemu-kvm", 0755);                         /* only from /usr/libexec */
+    put_program("/usr/bin/qemu-system-aarch64", 0755);
+    put_program("/usr/bin/qemu-system-x86_64-microvm", 0755); /* not a target either */
+    put_program("/usr/local/bin/qemu-system-riscv64", 0755);  /* a usual directory */
+    put_program("/usr/libexec/qemu-kvm", 0755);
     g_assert_cmpint(symlink("usr/bin", bin), ==, 0);
 }
 
@@ -105,15 +105,6 @@ test_named(void)
     g_assert_cmpstr(text, ==, "qemu-system-frobnicator=/a/qemu-system-frobnicator\n");
 }
 
-static void
-remove_tree(const char *path)
-{
-    const char *argv[] = { "rm", "-rf", path, NULL };
-
-    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
-                               NULL, NULL, NULL));
-}
-
 int
 main(int argc, char **argv)
 {
@@ -121,16 +112,15 @@ main(int argc, char **argv)
 
     g_test_init(&argc, &argv, NULL);
     saved_path = g_strdup(g_getenv("PATH"));
-    root = g_dir_make_tmp("virtcaps-discover-XXXXXX", NULL);
-    g_assert_nonnull(root);
+    setup(&fx, NULL);
+    root = fx.root;
     make_tree();
     g_test_add_func("/discover/search", test_search);
     g_test_add_func("/discover/usual-dirs", test_usual_dirs);
     g_test_add_func("/discover/named", test_named);
     rc = g_test_run();
     g_setenv("PATH", saved_path ? saved_path : "/usr/bin:/bin", TRUE);
-    remove_tree(root);
-    g_free(root);
+    teardown(&fx, NULL);
     g_free(saved_path);
     return rc;
 }
