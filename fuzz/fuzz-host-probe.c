@@ -37,7 +37,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    VcProbeOptions opts = { vc_fuzz_tmpdir(), warnings, NULL };
+    VcProbeOptions opts = { .root = vc_fuzz_tmpdir(), .warnings = warnings };
     g_autoptr(VcHostCaps) caps = NULL;
     g_autoptr(VcHostCaps) back = NULL;
     g_autoptr(GError) error = NULL;

@@ -40,6 +40,14 @@ typedef struct {
     /* When set, every host file the probe reads is copied under this
      * directory, which then replays the same answers as a --root. */
     const char *record_dir;
+    /* Answers that are slow to get on the running host (the KVM TSC
+     * frequency: a child process and a VM) are kept in the cache of QEMU
+     * facts (docs/cache.md) under a key of what could change them.
+     * cache_dir: its directory; NULL for the default (/var/cache/virtcaps
+     * for root, else $XDG_CACHE_HOME/virtcaps).  no_cache: ask every time,
+     * write nothing.  Not used under a root, which carries its answers. */
+    const char *cache_dir;
+    gboolean no_cache;
 } VcProbeOptions;
 
 /* Probe the host (through opts->root) into a new capability model. */

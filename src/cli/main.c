@@ -163,7 +163,8 @@ cmd_capabilities(int argc, char **argv)
                     "unknown format '%s' (expected xml or json)", o.format);
         goto out;
     }
-    popts = (VcProbeOptions){ o.root, warnings, NULL };
+    popts = (VcProbeOptions){ .root = o.root, .warnings = warnings,
+                              .cache_dir = o.cache_dir, .no_cache = o.no_cache };
     if (!(caps = vc_host_caps_probe(&popts, &err)))
         goto out;
     if (!add_guests(caps, &o, warnings, &err))
@@ -213,7 +214,7 @@ cmd_record_host(int argc, char **argv)
                     "cannot create %s: %s", dir, g_strerror(errno));
         goto out;
     }
-    popts = (VcProbeOptions){ root, warnings, dir };
+    popts = (VcProbeOptions){ .root = root, .warnings = warnings, .record_dir = dir };
     if (!(caps = vc_host_caps_probe(&popts, &err)))
         goto out;
     print_warnings(warnings, FALSE);

@@ -12,6 +12,7 @@
 #include "cpu/host-model.h"
 #include "cpu/arm-cpu.h"
 #include "cpu/ppc64-cpu.h"
+#include "qemu/cache.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/kvm.h>
@@ -33,6 +35,10 @@
  * tree carries it only when the recorded host passed libvirt's condition
  * (invariant TSC and a working /dev/kvm), so its presence is the condition. */
 #define VC_TSC_FILE "/.virtcaps/tsc"
+/* The live host's answer is kept in the facts cache as this blob (same
+ * text), keyed by tsc_key(). */
+#define TSC_BLOB "kvm-tsc"
+#define TSC_BOOT_ID "/proc/sys/kernel/random/boot_id"
 
 #define CPUINFO "/proc/cpuinfo"
 #define HUGEPAGES_DIR "/sys/kernel/mm/hugepages"
@@ -238,6 +244,12 @@ read_answer(int fd, KvmTscAnswer *a)
     }
 }
 
+static char *
+tsc_text(guint64 hz, VcTscScaling scaling)
+{
+    return g_strdup_printf("%" G_GUINT64_FORMAT " %s\n", hz, vc_tsc_scaling_names[scaling]);
+}
+
 /* Run the KVM ioctls in a child so that a wedged /dev/kvm cannot hang us. */
 static gboolean
 kvm_probe_tsc(guint64 *hz, VcTscScaling *scaling)
@@ -268,42 +280,137 @@ kvm_probe_tsc(guint64 *hz, VcTscScaling *scaling)
     return TRUE;
 }
 
+/* "<Hz> [yes|no]", the text of VC_TSC_FILE and of the cached answer;
+ * FALSE with *why (may be NULL) when malformed. */
 static gboolean
-read_recorded_tsc(const VcHost *host, guint64 *hz, VcTscScaling *scaling)
+parse_tsc_text(const char *text, guint64 *hz, VcTscScaling *scaling, char **why)
 {
-    g_autofree char *text = vc_host_read(host, VC_TSC_FILE, VC_FILE_MAX_SMALL);
-    g_auto(GStrv) words = NULL;
+    g_autofree char *copy = g_strstrip(g_strdup(text));
+    g_auto(GStrv) words = g_strsplit_set(copy, " \t\n\r\v\f", -1);
     int idx;
 
-    if (!text)
-        return FALSE;
-    words = g_strsplit_set(g_strstrip(text), " \t\n\r\v\f", -1);
     if (g_strv_length(words) < 1 || g_strv_length(words) > 2 ||
         !g_ascii_string_to_unsigned(words[0], 10, 0, G_MAXUINT64, hz, NULL)) {
-        vc_host_warn(host, "ignoring %s: expected '<Hz> [yes|no]'", VC_TSC_FILE);
+        if (why)
+            *why = g_strdup("expected '<Hz> [yes|no]'");
         return FALSE;
     }
     idx = words[1] ? VC_NAME_INDEX(vc_tsc_scaling_names, words[1]) : VC_TSC_SCALING_UNKNOWN;
     if (idx < 0) {
         g_autofree char *safe = g_strescape(words[1], NULL);
-        vc_host_warn(host, "ignoring %s: bad scaling '%.16s'", VC_TSC_FILE, safe);
+        if (why)
+            *why = g_strdup_printf("bad scaling '%.16s'", safe);
         return FALSE;
     }
     *scaling = (VcTscScaling)idx;
     return TRUE;
 }
 
+static gboolean
+read_recorded_tsc(const VcHost *host, guint64 *hz, VcTscScaling *scaling)
+{
+    g_autofree char *text = vc_host_read(host, VC_TSC_FILE, VC_FILE_MAX_SMALL);
+    g_autofree char *why = NULL;
+
+    if (!text)
+        return FALSE;
+    if (!parse_tsc_text(text, hz, scaling, &why)) {
+        vc_host_warn(host, "ignoring %s: %s", VC_TSC_FILE, why);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* For tests (vc_probe_set_tsc_hook): stands in for the invariant-TSC
+ * check and the KVM ioctls. */
+static VcTscProbeFunc tsc_hook;
+
+void
+vc_probe_set_tsc_hook(VcTscProbeFunc fn)
+{
+    tsc_hook = fn;
+}
+
+/* libvirt's condition: it asks KVM only with an invariant TSC. */
+static gboolean
+has_invtsc(void)
+{
+    return tsc_hook || host_has_invtsc();
+}
+
+static gboolean
+kvm_tsc(guint64 *hz, VcTscScaling *scaling)
+{
+    return tsc_hook ? tsc_hook(hz, scaling) : kvm_probe_tsc(hz, scaling);
+}
+
+/* The key of the cached TSC answer (NULL: do not cache) besides the blob
+ * key's common members (virtcaps itself): what could change KVM's answer.
+ * The TSC frequency is calibrated once per boot (boot_id); reloading the
+ * kvm module makes devtmpfs recreate /dev/kvm (another inode and ctime;
+ * rdev if renumbered); its parameters and our access to it are the facts
+ * key's "kvm" member. */
+static char *
+tsc_key(void)
+{
+    g_autoptr(VcJson) key = NULL;
+    g_autofree char *boot_id = NULL;
+    json_object *dev = NULL;
+    struct stat st;
+
+    if (!g_file_get_contents(TSC_BOOT_ID, &boot_id, NULL, NULL))
+        return NULL;
+    key = vc_cache_blob_key_new();
+    json_object_object_add(key, "boot_id", json_object_new_string(g_strstrip(boot_id)));
+    if (stat("/dev/kvm", &st) == 0) {
+        dev = json_object_new_object();
+        json_object_object_add(dev, "ino", json_object_new_int64((gint64)st.st_ino));
+        json_object_object_add(dev, "ctime_ns",
+                               json_object_new_int64((gint64)st.st_ctim.tv_sec * 1000000000 +
+                                                     st.st_ctim.tv_nsec));
+        json_object_object_add(dev, "rdev", json_object_new_int64((gint64)st.st_rdev));
+    }
+    json_object_object_add(key, "kvm_device", dev);
+    json_object_object_add(key, "kvm", vc_cache_kvm_key(""));
+    return vc_cache_key_text(key);
+}
+
+/* The live answer: from the cache (opts) when its key matches, else from
+ * KVM, then stored if the key did not move meanwhile.  Failures are not
+ * stored: the next run asks again.  A cache problem is one warning. */
+static gboolean
+live_tsc(const VcHost *host, const VcProbeOptions *opts, guint64 *hz, VcTscScaling *scaling)
+{
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    VcQemuCacheOptions copts = { .cache_dir = opts ? opts->cache_dir : NULL,
+                                 .no_cache = opts && opts->no_cache, .warnings = warnings };
+    g_autofree char *key = copts.no_cache ? NULL : tsc_key();
+    g_autofree char *cached = key ? vc_cache_blob_load(&copts, TSC_BLOB, key) : NULL;
+    g_autofree char *after = NULL;
+    gboolean ok = cached && parse_tsc_text(cached, hz, scaling, NULL);
+
+    if (!ok && (ok = kvm_tsc(hz, scaling)) && key && (after = tsc_key()) &&
+        strcmp(after, key) == 0) {
+        g_autofree char *text = tsc_text(*hz, *scaling);
+
+        vc_cache_blob_store(&copts, TSC_BLOB, key, text);
+    }
+    if (warnings->len)
+        vc_host_warn(host, "%s", (const char *)warnings->pdata[0]);
+    return ok;
+}
+
 static void
-probe_tsc(const VcHost *host, VcHostCpu *cpu)
+probe_tsc(const VcHost *host, const VcProbeOptions *opts, VcHostCpu *cpu)
 {
     guint64 hz;
     VcTscScaling scaling = VC_TSC_SCALING_UNKNOWN;
 
     if (!is_live(host)) {
         cpu->has_tsc = read_recorded_tsc(host, &hz, &scaling);
-    } else if (host_has_invtsc() && kvm_probe_tsc(&hz, &scaling)) {
-        g_autofree char *rec = g_strdup_printf("%" G_GUINT64_FORMAT " %s\n", hz,
-                                               vc_tsc_scaling_names[scaling]);
+    } else if (has_invtsc() && live_tsc(host, opts, &hz, &scaling)) {
+        g_autofree char *rec = tsc_text(hz, scaling);
+
         vc_host_record_value(host, VC_TSC_FILE, rec);
         cpu->has_tsc = TRUE;
     }
@@ -391,7 +498,7 @@ probe_pages(const VcHost *host, VcHostCpu *cpu)
 }
 
 void
-vc_probe_host_cpu(const VcHost *host, VcHostCaps *caps)
+vc_probe_host_cpu(const VcHost *host, const VcProbeOptions *opts, VcHostCaps *caps)
 {
     VcHostCpu *cpu = &caps->cpu;
     g_autofree char *cpuinfo = NULL;
@@ -412,7 +519,7 @@ vc_probe_host_cpu(const VcHost *host, VcHostCaps *caps)
     probe_vendor(cpuinfo, cpu);
     probe_microcode(host, cpuinfo, cpu);
     probe_signature(host, cpuinfo, cpu);
-    probe_tsc(host, cpu);
+    probe_tsc(host, opts, cpu);
     probe_maxphysaddr(host, cpuinfo, cpu);
     vc_cpu_probe_host_model(host, &cpu->model, cpu->features);
 }

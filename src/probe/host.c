@@ -39,7 +39,7 @@ vc_host_caps_probe(const VcProbeOptions *opts, GError **error)
     if (opts && opts->record_dir)
         vc_host_set_record_dir(&host, opts->record_dir);
     caps->cpu.arch = vc_probe_arch(&host);
-    vc_probe_host_cpu(&host, caps);
+    vc_probe_host_cpu(&host, opts, caps);
     probe_cpu_topology(&host, caps);
     vc_probe_misc(&host, caps);
     vc_probe_numa(&host, caps);

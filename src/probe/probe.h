@@ -14,8 +14,13 @@
 char *vc_probe_arch(const VcHost *host);
 
 /* host-cpu.c: <cpu> vendor, microcode, signature, counter, maxphysaddr,
- * pages (everything under <cpu> except arch, topology, model, features). */
-void vc_probe_host_cpu(const VcHost *host, VcHostCaps *caps);
+ * pages (everything under <cpu> except arch, topology, model, features).
+ * opts (may be NULL) gives the cache of the live TSC answer. */
+void vc_probe_host_cpu(const VcHost *host, const VcProbeOptions *opts, VcHostCaps *caps);
+/* For tests: fn stands in for the invariant-TSC check and the KVM ioctls
+ * of the live host (TRUE with the answer, or FALSE); NULL restores them. */
+typedef gboolean (*VcTscProbeFunc)(guint64 *hz, VcTscScaling *scaling);
+void vc_probe_set_tsc_hook(VcTscProbeFunc fn);
 
 /* host-topology.c: the <cpu><topology> summary (libvirt's
  * virHostCPUGetInfo: sockets per node, cores per socket, threads per core). */

@@ -1213,6 +1213,12 @@ vc_cache_key_text(json_object *key)
     return key_text(key);
 }
 
+json_object *
+vc_cache_kvm_key(const char *root)
+{
+    return key_kvm(root ? root : "");
+}
+
 /* ---- Listing and clearing ----------------------------------------------- */
 
 void

@@ -115,6 +115,10 @@ json_object *vc_cache_blob_key_new(void);
 json_object *vc_cache_file_stamp(const char *path);
 /* A key's text as stored and compared. */
 char *vc_cache_key_text(json_object *key);
+/* The facts key's "kvm" member under root ("" for this host): /dev/kvm
+ * present and usable by us, every kvm* module parameter, /dev/sev, s390
+ * prot_virt_host.  A new object. */
+json_object *vc_cache_kvm_key(const char *root);
 
 G_END_DECLS
 
