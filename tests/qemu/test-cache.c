@@ -494,9 +494,12 @@ test_memo_after_probe(void)
                                 .warnings = w->warnings, .root = w->root, .memo = memo };
     g_autoptr(GError) err = NULL;
     g_autoptr(VcJson) f = NULL;
+    g_autofree char *now = NULL;
     gboolean hit = TRUE;
 
     change_nested(w);
+    now = key_text_with(w, w->binary, NULL);
+    g_assert_cmpstr(filled, !=, now);
     f = vc_qemu_digest_for_binary(w->binary, &opts, &hit, &err);
     g_assert_no_error(err);
     g_assert_nonnull(f);
