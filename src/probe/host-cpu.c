@@ -23,6 +23,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
@@ -39,6 +40,8 @@
  * text), keyed by tsc_key(). */
 #define TSC_BLOB "kvm-tsc"
 #define TSC_BOOT_ID "/proc/sys/kernel/random/boot_id"
+/* Seconds after boot before an answer is stored (tsc_settled()). */
+#define TSC_SETTLED_S 60
 
 #define CPUINFO "/proc/cpuinfo"
 #define HUGEPAGES_DIR "/sys/kernel/mm/hugepages"
@@ -375,6 +378,18 @@ tsc_key(void)
     return vc_cache_key_text(key);
 }
 
+/* Whether the kernel's TSC frequency is final for this boot: about a
+ * second after boot it may still refine its calibration (tsc.c's
+ * tsc_refine_calibration_work) and KVM would then answer another value,
+ * under the same boot id.  Early answers are given but not stored. */
+static gboolean
+tsc_settled(void)
+{
+    struct timespec ts;
+
+    return clock_gettime(CLOCK_BOOTTIME, &ts) == 0 && ts.tv_sec >= TSC_SETTLED_S;
+}
+
 /* The live answer: from the cache (opts) when its key matches, else from
  * KVM, then stored if the key did not move meanwhile.  Failures are not
  * stored: the next run asks again.  A cache problem is one warning. */
@@ -389,7 +404,7 @@ live_tsc(const VcHost *host, const VcProbeOptions *opts, guint64 *hz, VcTscScali
     g_autofree char *after = NULL;
     gboolean ok = cached && parse_tsc_text(cached, hz, scaling, NULL);
 
-    if (!ok && (ok = kvm_tsc(hz, scaling)) && key && (after = tsc_key()) &&
+    if (!ok && (ok = kvm_tsc(hz, scaling)) && key && tsc_settled() && (after = tsc_key()) &&
         strcmp(after, key) == 0) {
         g_autofree char *text = tsc_text(*hz, *scaling);
 
