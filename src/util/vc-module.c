@@ -60,10 +60,9 @@ open_module(const char *name, GError **error)
     return m;
 }
 
-gpointer
-vc_module_symbol(const char *name, const char *symbol, GError **error)
+static gpointer
+module_symbol_locked(const char *name, const char *symbol, GError **error)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&modules_lock);
     GModule *m;
     gpointer addr = NULL;
 
@@ -79,5 +78,16 @@ vc_module_symbol(const char *name, const char *symbol, GError **error)
                     g_module_name(m), g_module_error());
         return NULL;
     }
+    return addr;
+}
+
+gpointer
+vc_module_symbol(const char *name, const char *symbol, GError **error)
+{
+    gpointer addr;
+
+    g_mutex_lock(&modules_lock);
+    addr = module_symbol_locked(name, symbol, error);
+    g_mutex_unlock(&modules_lock);
     return addr;
 }
