@@ -53,6 +53,11 @@ typedef struct {
 /* Probe the host (through opts->root) into a new capability model. */
 VcHostCaps *vc_host_caps_probe(const VcProbeOptions *opts, GError **error);
 
+/* libvirt's name of the host's arch, as vc_host_caps_probe() reports it in
+ * <host><cpu><arch> (through opts->root; warnings are left to the probe):
+ * enough to start probing the guests while the host is probed. */
+char *vc_host_arch(const VcProbeOptions *opts);
+
 /* Apply a facts file (a JSON merge patch over the model's JSON form, see the
  * README) to a probed model. */
 gboolean vc_host_caps_apply_facts_file(VcHostCaps **caps, const char *path,

@@ -50,22 +50,63 @@ caps_options_clear(CapsOptions *o)
     g_free(o->cache_dir);
 }
 
-/* The <guest> entries: emulators of the host (under --root), or those named. */
-static gboolean
-add_guests(VcHostCaps *caps, const CapsOptions *o, GPtrArray *warnings, GError **error)
+/* The <guest> entries (emulators of the host under --root, or those
+ * named), probed in a thread of their own while the host is probed. */
+typedef struct {
+    VcGuestProbeOptions opts;
+    char *host_arch;
+    GPtrArray *warnings;
+    GPtrArray *guests;       /* result: VcGuest *, or NULL and error */
+    GError *error;
+} GuestsTask;
+
+static gpointer
+run_guests_task(gpointer data)
 {
-    VcGuestProbeOptions gopts = {
+    GuestsTask *t = data;
+
+    t->guests = vc_qemu_probe_guests(t->host_arch, &t->opts, &t->error);
+    return NULL;
+}
+
+static GThread *
+start_guests(GuestsTask *t, const CapsOptions *o, const VcProbeOptions *popts)
+{
+    t->warnings = g_ptr_array_new_with_free_func(g_free);
+    t->host_arch = vc_host_arch(popts);
+    t->opts = (VcGuestProbeOptions){
         .root = o->root,
         .emulators = (const char *const *)o->emulators,
         .replays = (const char *const *)o->replays,
         .archs = (const char *const *)o->guest_archs,
         .accel = o->accel,
-        .warnings = warnings,
+        .warnings = t->warnings,
         .cache_dir = o->cache_dir,
         .no_cache = o->no_cache,
     };
+    return g_thread_new("guests", run_guests_task, t);
+}
 
-    return o->no_guests || vc_qemu_add_guests(caps, &gopts, error);
+/* Wait for the guests; they follow the host's warnings, as they did when
+ * they were probed after it. */
+static gboolean
+finish_guests(GThread *thread, GuestsTask *t, VcHostCaps *caps, GPtrArray *warnings,
+              GError **error)
+{
+    gboolean ok;
+
+    g_thread_join(thread);
+    for (guint i = 0; i < t->warnings->len; i++)
+        g_ptr_array_add(warnings, g_steal_pointer(&t->warnings->pdata[i]));
+    for (guint i = 0; caps && t->guests && i < t->guests->len; i++)
+        g_ptr_array_add(caps->guests, g_steal_pointer(&t->guests->pdata[i]));
+    ok = t->guests != NULL;
+    if (t->error)
+        g_propagate_error(error, g_steal_pointer(&t->error));
+    g_clear_pointer(&t->guests, g_ptr_array_unref);
+    g_clear_pointer(&t->warnings, g_ptr_array_unref);
+    g_clear_pointer(&t->host_arch, g_free);
+    return ok;
 }
 
 static gboolean
@@ -153,6 +194,8 @@ cmd_capabilities(int argc, char **argv)
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(VcHostCaps) caps = NULL;
     g_autofree char *out = NULL;
+    GThread *guests_thread = NULL;
+    GuestsTask guests = { 0 };
     VcProbeOptions popts;
     int rc = 1;
 
@@ -165,9 +208,14 @@ cmd_capabilities(int argc, char **argv)
     }
     popts = (VcProbeOptions){ .root = o.root, .warnings = warnings,
                               .cache_dir = o.cache_dir, .no_cache = o.no_cache };
-    if (!(caps = vc_host_caps_probe(&popts, &err)))
+    if (!o.no_guests)
+        guests_thread = start_guests(&guests, &o, &popts);
+    caps = vc_host_caps_probe(&popts, &err);
+    /* A host error wins over a guests one: it is the first one met. */
+    if (guests_thread && !finish_guests(guests_thread, &guests, caps, warnings,
+                                        err ? NULL : &err))
         goto out;
-    if (!add_guests(caps, &o, warnings, &err))
+    if (!caps)
         goto out;
     if (o.facts && !vc_host_caps_apply_facts_file(&caps, o.facts, &err))
         goto out;

@@ -392,6 +392,15 @@ static const struct {
     { VC_GUEST_FEATURE_NONPAE, ARCH_PAE, VC_TRISTATE_ABSENT, VC_TRISTATE_ABSENT },
 };
 
+void
+vc_guest_facts_prepare(json_object *facts)
+{
+    static const char *const read[] = { "query-kvm", "query-target", "query-machines" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(read); i++)
+        vc_qemu_facts_return(facts, 0, read[i]);
+}
+
 VcGuest *
 vc_guest_from_facts(const char *arch, const char *emulator_path, json_object *facts)
 {

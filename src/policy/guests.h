@@ -38,6 +38,10 @@ const char *const *vc_guest_qemu_targets(void);
 GArray *vc_guests_assign(const char *host_arch, const VcEmulatorRef *emulators,
                          guint n_emulators, const char *const *archs);
 
+/* Parse, in the calling thread, the replies vc_guest_from_facts() reads:
+ * the jobs that load the facts call it, so that this is done in parallel. */
+void vc_guest_facts_prepare(json_object *facts);
+
 /* The <guest> entry for guest arch on emulator_path with the digest of that
  * emulator's probed facts (qemu/digest.h). */
 VcGuest *vc_guest_from_facts(const char *arch, const char *emulator_path, json_object *facts);

@@ -48,3 +48,15 @@ vc_host_caps_probe(const VcProbeOptions *opts, GError **error)
     vc_host_clear(&host);
     return g_steal_pointer(&caps);
 }
+
+char *
+vc_host_arch(const VcProbeOptions *opts)
+{
+    VcHost host;
+    char *arch;
+
+    vc_host_init(&host, opts ? opts->root : NULL, NULL);
+    arch = vc_probe_arch(&host);
+    vc_host_clear(&host);
+    return arch;
+}

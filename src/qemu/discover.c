@@ -260,7 +260,7 @@ plan_jobs(GuestPlan *plan, GPtrArray *emulators, const VcGuestProbeOptions *opts
             VcProbeJob j = { .binary = em->replay ? NULL : em->file, .replay = em->replay,
                              .accel = opts->accel, .timeout_ms = opts->timeout_ms,
                              .cache_dir = opts->cache_dir, .no_cache = opts->no_cache,
-                             .memo = plan->memo };
+                             .memo = plan->memo, .prepare = vc_guest_facts_prepare };
             job = GINT_TO_POINTER(plan->jobs->len);
             g_array_append_val(plan->jobs, j);
             g_hash_table_insert(keys, key, job);
@@ -272,7 +272,7 @@ plan_jobs(GuestPlan *plan, GPtrArray *emulators, const VcGuestProbeOptions *opts
 }
 
 static void
-add_planned_guests(VcHostCaps *caps, GPtrArray *emulators, const GuestPlan *plan,
+add_planned_guests(GPtrArray *guests, GPtrArray *emulators, const GuestPlan *plan,
                    GPtrArray *warnings)
 {
     const char *const *names = vc_guest_arch_names();
@@ -292,7 +292,7 @@ add_planned_guests(VcHostCaps *caps, GPtrArray *emulators, const GuestPlan *plan
             continue;
         job = &g_array_index(plan->jobs, VcProbeJob, g_array_index(plan->job_of, gint, e));
         if (job->facts)
-            g_ptr_array_add(caps->guests,
+            g_ptr_array_add(guests,
                             vc_guest_from_facts(names[a],
                                                 ((VcEmulator *)g_ptr_array_index(emulators, e))->path,
                                                 job->facts));
@@ -311,29 +311,43 @@ assign(const char *host_arch, GPtrArray *emulators, const char *const *archs)
     return vc_guests_assign(host_arch, refs, emulators->len, archs);
 }
 
-gboolean
-vc_qemu_add_guests(VcHostCaps *caps, const VcGuestProbeOptions *opts, GError **error)
+GPtrArray *
+vc_qemu_probe_guests(const char *host_arch, const VcGuestProbeOptions *opts, GError **error)
 {
     g_autoptr(GPtrArray) emulators = vc_qemu_discover(opts, error);
     g_autoptr(VcQemuKeyMemo) memo = vc_qemu_key_memo_new();
+    GPtrArray *guests;
     GuestPlan plan = { .memo = memo };
 
     if (!emulators)
-        return FALSE;
+        return NULL;
     for (const char *const *a = opts->archs; a && *a; a++)
         if (!vc_guest_arch_known(*a)) {
             g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_INVALID,
                         "unknown guest arch '%s'", *a);
-            return FALSE;
+            return NULL;
         }
-    plan.assignment = assign(caps->cpu.arch, emulators, opts->archs);
+    plan.assignment = assign(host_arch, emulators, opts->archs);
     plan_jobs(&plan, emulators, opts);
     vc_qemu_probe_parallel((VcProbeJob *)(void *)plan.jobs->data, plan.jobs->len,
                            opts->max_parallel);
-    add_planned_guests(caps, emulators, &plan, opts->warnings);
+    guests = g_ptr_array_new_with_free_func((GDestroyNotify)vc_guest_free);
+    add_planned_guests(guests, emulators, &plan, opts->warnings);
     vc_probe_jobs_clear((VcProbeJob *)(void *)plan.jobs->data, plan.jobs->len);
     g_array_unref(plan.assignment);
     g_array_unref(plan.job_of);
     g_array_unref(plan.jobs);
+    return guests;
+}
+
+gboolean
+vc_qemu_add_guests(VcHostCaps *caps, const VcGuestProbeOptions *opts, GError **error)
+{
+    g_autoptr(GPtrArray) guests = vc_qemu_probe_guests(caps->cpu.arch, opts, error);
+
+    if (!guests)
+        return FALSE;
+    for (guint i = 0; i < guests->len; i++)
+        g_ptr_array_add(caps->guests, g_steal_pointer(&guests->pdata[i]));
     return TRUE;
 }

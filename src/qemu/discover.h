@@ -47,6 +47,11 @@ typedef struct {
  * Errors: an --emulator that is not an executable file, a bad replay spec. */
 GPtrArray *vc_qemu_discover(const VcGuestProbeOptions *opts, GError **error);
 
+/* The <guest> entries (VcGuest, in libvirt's order) for a host of arch
+ * host_arch (libvirt's name); NULL and *error as vc_qemu_add_guests. */
+GPtrArray *vc_qemu_probe_guests(const char *host_arch, const VcGuestProbeOptions *opts,
+                                GError **error);
+
 /* Append the <guest> entries of caps' host arch to caps->guests.  An
  * emulator that fails to probe is left out with a warning, as libvirt
  * leaves out a binary it cannot query. */

@@ -36,6 +36,8 @@ run_job(gpointer data, gpointer user_data)
 
     (void)user_data;
     job->facts = facts_for_job(job, &job->error);
+    if (job->facts && job->prepare)
+        job->prepare(job->facts);
 }
 
 void

@@ -21,6 +21,9 @@ typedef struct {
     const char *cache_dir;   /* live only: the facts cache (NULL: default) */
     gboolean no_cache;       /* live only: always probe, never store */
     VcQemuKeyMemo *memo;     /* live only: cache key parts shared by the jobs; may be NULL */
+    /* Run on the facts in the job's thread, once they are there: the
+     * parsing of the replies that the caller will read, in parallel too. */
+    void (*prepare)(json_object *facts);
     /* results */
     json_object *facts;      /* owned: the digest (qemu/digest.h); NULL on failure */
     GError *error;           /* one line naming the binary or file */
