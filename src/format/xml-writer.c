@@ -1,6 +1,7 @@
 #include "format/xml-writer.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 void
 vc_xml_init(VcXmlBuf *buf, int indent)
@@ -45,6 +46,11 @@ vc_xml_printf(VcXmlBuf *buf, const char *fmt, ...)
     va_list ap;
 
     indent_if_line_start(buf);
+    /* Most calls are literal markup: no need to go through printf. */
+    if (!strchr(fmt, '%')) {
+        g_string_append(buf->str, fmt);
+        return;
+    }
     va_start(ap, fmt);
     g_string_append_vprintf(buf->str, fmt, ap);
     va_end(ap);
@@ -55,6 +61,16 @@ vc_xml_escaped(VcXmlBuf *buf, const char *value)
 {
     indent_if_line_start(buf);
     for (const char *p = value; *p; p++) {
+        /* Runs of ordinary characters at once. */
+        gsize plain = strcspn(p, "<>&'\"\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
+                                 "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d"
+                                 "\x1e\x1f");
+
+        if (plain) {
+            g_string_append_len(buf->str, p, (gssize)plain);
+            p += plain - 1;
+            continue;
+        }
         switch (*p) {
         case '<': g_string_append(buf->str, "&lt;"); break;
         case '>': g_string_append(buf->str, "&gt;"); break;
