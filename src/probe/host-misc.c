@@ -286,8 +286,8 @@ conf_skip_blank(ConfLexer *lx)
             lx->p++;
         if (*lx->p != '#')
             return;
-        while (*lx->p && *lx->p != '\n')
-            lx->p++;
+        /* qemu.conf is mostly comments: skip each line at once */
+        lx->p += strcspn(lx->p, "\n");
     }
 }
 
