@@ -37,9 +37,11 @@ vc_qemu_digest_drops(const char *key)
 }
 
 /* Members of a reply's array elements that are read (policy/guests.c,
- * domcaps/machines.c); the rest are dropped.  query-machines is parsed on
- * every warm `capabilities`, once per emulator, and the members kept are
- * about a third of its text.  A consumer that reads another member must
+ * domcaps/machines.c, domcaps/cpu-*.c); the rest are dropped.
+ * query-machines is parsed on every warm `capabilities`, once per
+ * emulator, and the members kept are about a third of its text;
+ * query-cpu-definitions (the largest reply a warm `domcapabilities`
+ * parses) loses a quarter.  A consumer that reads another member must
  * be added here: the guests and domcaps conformance suites fail until it
  * is. */
 static const struct {
@@ -47,6 +49,7 @@ static const struct {
     const char *const members[6];
 } slim_replies[] = {
     { "query-machines", { "name", "alias", "is-default", "cpu-max", "deprecated", NULL } },
+    { "query-cpu-definitions", { "name", "unavailable-features", "deprecated", "alias-of", NULL } },
 };
 
 static gboolean

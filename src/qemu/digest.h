@@ -37,11 +37,12 @@ G_BEGIN_DECLS
 /* Version of the digest's content (which replies, which flags): 2 keeps
  * no QOM properties of CPU types (the flag cpu-unavailable-features
  * replaced max-x86_64-cpu's); 3 keeps only the members of query-machines
- * that are read. */
+ * and query-cpu-definitions that are read. */
 #define VC_QEMU_DIGEST_FORMAT 3
 
 /* reply under key as the digest keeps it (a new reference): as is, or for
- * query-machines with only the members that are read. */
+ * query-machines and query-cpu-definitions with only the members that are
+ * read. */
 json_object *vc_qemu_digest_stored_reply(const char *key, json_object *reply);
 
 /* (format, flag names, [(accel, [(reply key, reply JSON text)])]) */
