@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -34,6 +35,9 @@
 #define LEGACY_SUFFIX ".json"
 /* Small text blobs (vc_cache_blob_load()): swtpm_setup's answer. */
 #define BLOB_SUFFIX ".blob"
+/* A directory listing is remembered only once the directory's times are
+ * this far in the past (see settled()). */
+#define SETTLE_NS (2 * (gint64)1000000000)
 
 typedef struct {
     const VcQemuCacheOptions *opts;
@@ -41,9 +45,30 @@ typedef struct {
     int dfd;                 /* the checked directory; -1 when not usable */
     gboolean warned;         /* one warning per call is enough */
     gboolean read_only;      /* do not try to write */
+    gboolean quiet;          /* problems are debug notes (remembered listings) */
 } Cache;
 
 static const VcQemuCacheOptions no_options;
+
+/* Which names of a directory the key needs: what (a word naming the
+ * filter in a remembered listing's key) and keep (NULL: every name). */
+typedef struct {
+    const char *what;
+    gboolean (*keep)(const char *name);
+} NameSet;
+
+/* Where one computation of the "modules" member remembers its directory
+ * listings (see "Remembered listings" below): the cache, opened quietly
+ * (dfd -1: list every directory as before), and the text of the members
+ * every listing's key shares. */
+typedef struct {
+    Cache cache;
+    char *common;
+} Lister;
+
+static void lister_open(Lister *l, const VcQemuCacheOptions *opts, json_object *self);
+static void lister_close(Lister *l);
+static GPtrArray *dir_names(Lister *l, const char *dir, const NameSet *set);
 
 static void
 cache_warn(Cache *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -60,6 +85,11 @@ cache_warn(Cache *c, const char *fmt, ...)
     va_start(ap, fmt);
     line = g_strdup_vprintf(fmt, ap);
     va_end(ap);
+    if (c->quiet) {
+        g_log(CACHE_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s", line);
+        g_free(line);
+        return;
+    }
     if (c->opts->warnings) {
         g_ptr_array_add(c->opts->warnings, line);
         return;
@@ -70,10 +100,16 @@ cache_warn(Cache *c, const char *fmt, ...)
 
 /* ---- The key ------------------------------------------------------------ */
 
+static gint64
+ns_of(struct timespec ts)
+{
+    return (gint64)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 static json_object *
 new_ns(struct timespec ts)
 {
-    return json_object_new_int64((gint64)ts.tv_sec * 1000000000 + ts.tv_nsec);
+    return json_object_new_int64(ns_of(ts));
 }
 
 /* What identifies one version of a file: size, times, and which inode. */
@@ -149,13 +185,15 @@ sorted_names_at(int dfd, gboolean (*keep)(const char *name))
     return names;
 }
 
+static const NameSet module_names = { "modules", is_module_name };
+
 /* QEMU loads NAME.so from each module directory: the digest of the .so
  * files (name, size, times, inode) covers an added, removed, replaced or
  * rewritten module.  Directories without modules add nothing. */
 static void
-add_module_dir(json_object *arr, const char *dir)
+add_module_dir(json_object *arr, const char *dir, Lister *l)
 {
-    g_autoptr(GPtrArray) names = sorted_names(dir, is_module_name);
+    g_autoptr(GPtrArray) names = dir_names(l, dir, &module_names);
     g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
     gint64 newest_m = 0, newest_c = 0;
     json_object *o;
@@ -172,8 +210,8 @@ add_module_dir(json_object *arr, const char *dir)
                                st.st_mtim.tv_nsec, (intmax_t)st.st_ctim.tv_sec,
                                st.st_ctim.tv_nsec, (uintmax_t)st.st_ino);
         g_checksum_update(sum, (const guchar *)line, (gssize)strlen(line));
-        newest_m = MAX(newest_m, (gint64)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec);
-        newest_c = MAX(newest_c, (gint64)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec);
+        newest_m = MAX(newest_m, ns_of(st.st_mtim));
+        newest_c = MAX(newest_c, ns_of(st.st_ctim));
     }
     if (names->len == 0)
         return;
@@ -192,37 +230,45 @@ is_multiarch_name(const char *name)
     return strstr(name, "-linux-") != NULL;
 }
 
+static const NameSet multiarch_names = { "multiarch", is_multiarch_name };
+static const NameSet all_names = { "all", NULL };
+
 /* Where QEMU looks for modules (util/module.c): its configured module
  * directory, relocated with the binary (PREFIX/lib/qemu, PREFIX/lib64/qemu,
  * Debian's PREFIX/lib/TRIPLET/qemu), the binary's own directory (a build
  * tree), and /var/run/qemu/VERSION (kept across package upgrades).  The
  * environment's QEMU_MODULE_DIR does not reach the probed QEMU.  It depends
- * only on the binary's directory, bindir. */
+ * only on the binary's directory, bindir.  self: the key's "self" member
+ * (remembered listings are keyed on it). */
 static json_object *
-key_modules(const char *bindir)
+key_modules(const char *bindir, const VcQemuCacheOptions *opts, json_object *self)
 {
     g_autofree char *prefix = g_path_get_dirname(bindir);
     g_autofree char *libdir = g_build_filename(prefix, "lib", NULL);
-    g_autoptr(GPtrArray) triplets = sorted_names(libdir, is_multiarch_name);
-    g_autoptr(GPtrArray) upgrades = sorted_names("/var/run/qemu", NULL);
+    g_autoptr(GPtrArray) triplets = NULL, upgrades = NULL;
     json_object *arr = json_object_new_array();
+    Lister l;
 
-    add_module_dir(arr, bindir);
+    lister_open(&l, opts, self);
+    triplets = dir_names(&l, libdir, &multiarch_names);
+    upgrades = dir_names(&l, "/var/run/qemu", &all_names);
+    add_module_dir(arr, bindir, &l);
     for (guint i = 0; i < triplets->len; i++) {
         g_autofree char *dir = g_build_filename(libdir, triplets->pdata[i], "qemu", NULL);
 
-        add_module_dir(arr, dir);
+        add_module_dir(arr, dir, &l);
     }
     for (const char *const *lib = (const char *const[]){ "lib", "lib64", NULL }; *lib; lib++) {
         g_autofree char *dir = g_build_filename(prefix, *lib, "qemu", NULL);
 
-        add_module_dir(arr, dir);
+        add_module_dir(arr, dir, &l);
     }
     for (guint i = 0; i < upgrades->len; i++) {
         g_autofree char *dir = g_build_filename("/var/run/qemu", upgrades->pdata[i], NULL);
 
-        add_module_dir(arr, dir);
+        add_module_dir(arr, dir, &l);
     }
+    lister_close(&l);
     return arr;
 }
 
@@ -492,21 +538,22 @@ host_parts(VcQemuKeyMemo *memo, const char *root)
 }
 
 static json_object *
-modules_part(VcQemuKeyMemo *memo, const char *canon)
+modules_part(const VcQemuCacheOptions *opts, json_object *self, const char *canon)
 {
     g_autofree char *bindir = g_path_get_dirname(canon);
+    VcQemuKeyMemo *memo = opts->memo;
     json_object *arr, *copy;
 
     if (!memo)
-        return key_modules(bindir);
+        return key_modules(bindir, opts, self);
     g_mutex_lock(&memo->lock);
     if (!(arr = g_hash_table_lookup(memo->modules, bindir))) {
-        arr = key_modules(bindir);
+        arr = key_modules(bindir, opts, self);
         g_hash_table_insert(memo->modules, g_strdup(bindir), arr);
     }
     copy = copy_of(arr);
     g_mutex_unlock(&memo->lock);
-    return copy ? copy : key_modules(bindir);
+    return copy ? copy : key_modules(bindir, opts, self);
 }
 
 /* A new reference to host's member name (NULL for a JSON null). */
@@ -532,7 +579,8 @@ vc_qemu_cache_key(const char *canon, const VcQemuCacheOptions *opts)
     json_object_object_add(key, "accel",
                            json_object_new_string(opts->accel ? opts->accel : DEFAULT_ACCEL));
     json_object_object_add(key, "binary", stamp_path(canon));
-    json_object_object_add(key, "modules", modules_part(opts->memo, canon));
+    json_object_object_add(key, "modules",
+                           modules_part(opts, json_object_object_get(host, "self"), canon));
     json_object_object_add(key, "ld_cache", part(host, "ld_cache"));
     json_object_object_add(key, "kernel", part(host, "kernel"));
     json_object_object_add(key, "kvm", part(host, "kvm"));
@@ -1135,32 +1183,50 @@ payload_child_text(GVariant *payload, gsize i)
     return text ? text : "";
 }
 
-char *
-vc_cache_blob_load(const VcQemuCacheOptions *opts, const char *name, const char *key)
+/* The text of blob file in the open cache c if its stored key is key; a
+ * bad file is one warning, an outdated one a debug note. */
+static char *
+blob_read(Cache *c, const char *file, const char *key)
 {
-    g_autofree char *file = blob_file(name), *why = NULL;
+    g_autofree char *why = NULL;
     g_autoptr(GVariant) payload = NULL;
-    Cache c = { .dfd = -1 };
-    char *text = NULL;
     gboolean old;
     struct stat st;
 
-    opts = opts ? opts : &no_options;
-    if (!file || opts->no_cache || !cache_open(&c, opts))
-        goto out;
-    if (!(payload = read_entry_of(c.dfd, file, BLOB_TYPE, &st, &old, &why))) {
+    if (!(payload = read_entry_of(c->dfd, file, BLOB_TYPE, &st, &old, &why))) {
         if (why && !old)
-            cache_warn(&c, "%s/%s: %s; ignoring it", c.dir, file, why);
+            cache_warn(c, "%s/%s: %s; ignoring it", c->dir, file, why);
         else if (old)
-            g_log(CACHE_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s/%s: %s", c.dir, file, why);
-        goto out;
+            g_log(CACHE_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s/%s: %s", c->dir, file, why);
+        return NULL;
     }
     if (strcmp(payload_child_text(payload, 0), key) != 0) {
-        g_log(CACHE_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s/%s: outdated", c.dir, file);
-        goto out;
+        g_log(CACHE_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s/%s: outdated", c->dir, file);
+        return NULL;
     }
-    text = g_strdup(payload_child_text(payload, 1));
- out:
+    return g_strdup(payload_child_text(payload, 1));
+}
+
+static void
+blob_write(Cache *c, const char *file, const char *key, const char *text)
+{
+    g_autoptr(GVariant) payload = NULL;
+
+    payload = g_variant_ref_sink(g_variant_new("(@ay@ay)", g_variant_new_bytestring(key),
+                                               g_variant_new_bytestring(text)));
+    cache_store(c, file, payload);
+}
+
+char *
+vc_cache_blob_load(const VcQemuCacheOptions *opts, const char *name, const char *key)
+{
+    g_autofree char *file = blob_file(name);
+    Cache c = { .dfd = -1 };
+    char *text = NULL;
+
+    opts = opts ? opts : &no_options;
+    if (file && !opts->no_cache && cache_open(&c, opts))
+        text = blob_read(&c, file, key);
     cache_close(&c);
     return text;
 }
@@ -1170,16 +1236,11 @@ vc_cache_blob_store(const VcQemuCacheOptions *opts, const char *name, const char
                     const char *text)
 {
     g_autofree char *file = blob_file(name);
-    g_autoptr(GVariant) payload = NULL;
     Cache c = { .dfd = -1 };
 
     opts = opts ? opts : &no_options;
-    if (!file || opts->no_cache || !cache_open(&c, opts))
-        goto out;
-    payload = g_variant_ref_sink(g_variant_new("(@ay@ay)", g_variant_new_bytestring(key),
-                                               g_variant_new_bytestring(text)));
-    cache_store(&c, file, payload);
- out:
+    if (file && !opts->no_cache && cache_open(&c, opts))
+        blob_write(&c, file, key, text);
     cache_close(&c);
 }
 
@@ -1196,15 +1257,22 @@ vc_cache_file_stamp(const char *path)
     return o;
 }
 
-json_object *
-vc_cache_blob_key_new(void)
+/* The common members of a blob key; takes self. */
+static json_object *
+blob_key_with_self(json_object *self)
 {
     json_object *key = json_object_new_object();
 
     json_object_object_add(key, "cache_format", json_object_new_int(VC_QEMU_CACHE_FORMAT));
     json_object_object_add(key, "virtcaps", json_object_new_string(vc_version()));
-    json_object_object_add(key, "self", key_self());
+    json_object_object_add(key, "self", self);
     return key;
+}
+
+json_object *
+vc_cache_blob_key_new(void)
+{
+    return blob_key_with_self(key_self());
 }
 
 char *
@@ -1217,6 +1285,185 @@ json_object *
 vc_cache_kvm_key(const char *root)
 {
     return key_kvm(root ? root : "");
+}
+
+/* ---- Remembered listings ------------------------------------------------ */
+
+/* Listing /usr/bin (1,350 names, none a module) was the most expensive
+ * system call of a warm run.  Creating, removing or renaming a name in a
+ * directory sets its mtime and ctime to the current time, so the names a
+ * directory held when its (dev, ino, mtime, ctime) were S are the names it
+ * holds whenever they are S again: a listing is kept as the blob
+ * "dir-HASH" under that stamp and reused while the stamp is unchanged.
+ * Only the names are remembered; every module is still stat'ed. */
+
+static void (*list_hook)(const char *dir);
+static gint64 (*clock_hook)(void);
+
+void
+vc_qemu_cache_set_list_hook(void (*hook)(const char *dir))
+{
+    list_hook = hook;
+}
+
+void
+vc_qemu_cache_set_clock_hook(gint64 (*hook)(void))
+{
+    clock_hook = hook;
+}
+
+static gint64
+realtime_ns(void)
+{
+    struct timespec ts;
+
+    if (clock_hook)
+        return clock_hook();
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ns_of(ts);
+}
+
+/* Whether a listing of the directory of stamp st, taken after the clock
+ * read now, may be remembered.  File times come from a coarse clock: a
+ * name added in the same tick as a remembered listing could leave both
+ * times equal, and the stamp would then hide it for good.  Times SETTLE_NS
+ * before now leave no such tick: any later change sets them to a later
+ * time. */
+static gboolean
+settled(const struct stat *st, gint64 now)
+{
+    return MAX(ns_of(st->st_mtim), ns_of(st->st_ctim)) <= now - SETTLE_NS;
+}
+
+static void
+lister_open(Lister *l, const VcQemuCacheOptions *opts, json_object *self)
+{
+    opts = opts ? opts : &no_options;
+    *l = (Lister){ .cache = { .opts = opts, .dfd = -1, .quiet = TRUE } };
+    if (opts->no_cache)
+        return;
+    /* Never created here: a key computed without a cache leaves none. */
+    l->cache.dir = vc_qemu_cache_dir(opts);
+    l->cache.dfd = checked_dir(l->cache.dir, FALSE, NULL);
+    if (l->cache.dfd >= 0) {
+        g_autoptr(VcJson) common = blob_key_with_self(json_object_get(self));
+
+        l->common = key_text(common);
+    }
+}
+
+static void
+lister_close(Lister *l)
+{
+    cache_close(&l->cache);
+    g_clear_pointer(&l->common, g_free);
+}
+
+/* The listing's blob name: a hash, so that any path gives a short word. */
+static char *
+listing_file(const char *dir, const NameSet *set)
+{
+    g_autofree char *id = g_strconcat(set->what, "\n", dir, NULL);
+    g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, id, -1);
+    g_autofree char *name = g_strdup_printf("dir-%.16s", sum);
+
+    return blob_file(name);
+}
+
+/* The listing's key text: the common members, the filter, dir's stamp
+ * and, last, its path (so that no two keys read alike).  Plain text: it is
+ * built for every directory of every warm run, and json-c cost more than
+ * the listing it saves. */
+static char *
+listing_key(Lister *l, const char *dir, const NameSet *set, const struct stat *st)
+{
+    return g_strdup_printf("%s\n%s dev %ju ino %ju mtime %jd ctime %jd %s", l->common, set->what,
+                           (uintmax_t)st->st_dev, (uintmax_t)st->st_ino,
+                           (intmax_t)ns_of(st->st_mtim), (intmax_t)ns_of(st->st_ctim), dir);
+}
+
+/* A remembered listing's text: the names joined by '/', which no name
+ * holds. */
+static char *
+names_text(GPtrArray *names)
+{
+    GString *text = g_string_new(NULL);
+
+    for (guint i = 0; i < names->len; i++)
+        g_string_append_printf(text, "%s%s", i ? "/" : "", (char *)names->pdata[i]);
+    return g_string_free(text, FALSE);
+}
+
+/* The names of a remembered listing, or NULL if the text cannot be one
+ * (then the directory is listed). */
+static GPtrArray *
+names_of_text(const char *text, const NameSet *set)
+{
+    g_auto(GStrv) parts = *text ? g_strsplit(text, "/", -1) : g_new0(char *, 1);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+
+    for (char **p = parts; *p; p++) {
+        if (!**p || (set->keep && !set->keep(*p)))
+            return NULL;
+        g_ptr_array_add(names, g_strdup(*p));
+    }
+    g_ptr_array_sort(names, compare_strings);
+    return g_steal_pointer(&names);
+}
+
+static void
+listed(const char *dir)
+{
+    if (list_hook)
+        list_hook(dir);
+}
+
+/* List dir now and remember the listing if its stamp has settled.  The
+ * stamp is the open directory's, taken after the listing: a path swapped
+ * to another directory meanwhile cannot pair one directory's names with
+ * another's stamp, and a change made while we listed gives times after
+ * the clock read before it began, which have not settled. */
+static GPtrArray *
+list_and_remember(Lister *l, const char *dir, const NameSet *set, const char *file)
+{
+    gint64 now = realtime_ns();
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
+    g_autofree char *key = NULL, *text = NULL;
+    struct stat st;
+    GPtrArray *names;
+
+    listed(dir);
+    if (fd < 0)
+        return g_ptr_array_new_with_free_func(g_free);
+    names = sorted_names_at(fd, set->keep);
+    if (fstat(fd, &st) == 0 && settled(&st, now)) {
+        key = listing_key(l, dir, set, &st);
+        text = names_text(names);
+        blob_write(&l->cache, file, key, text);
+    }
+    close(fd);
+    return names;
+}
+
+/* The names in dir that set keeps, sorted (none when dir cannot be read):
+ * from the remembered listing when dir's stamp is the one it was taken
+ * under, else listed. */
+static GPtrArray *
+dir_names(Lister *l, const char *dir, const NameSet *set)
+{
+    g_autofree char *file = NULL, *key = NULL, *text = NULL;
+    GPtrArray *names;
+    struct stat st;
+
+    if (l->cache.dfd < 0 || stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        listed(dir);
+        return sorted_names(dir, set->keep);
+    }
+    file = listing_file(dir, set);
+    key = listing_key(l, dir, set, &st);
+    if ((text = blob_read(&l->cache, file, key)) && (names = names_of_text(text, set)))
+        return names;
+    return list_and_remember(l, dir, set, file);
 }
 
 /* ---- Listing and clearing ----------------------------------------------- */

@@ -65,6 +65,14 @@ typedef struct {
 json_object *vc_qemu_digest_for_binary(const char *binary, const VcQemuCacheOptions *opts,
                                        gboolean *from_cache, GError **error);
 
+/* For tests of the remembered directory listings of the key's "modules"
+ * member (docs/cache.md): hook is called with each directory the key
+ * lists (rather than taking its names from a remembered listing); clock
+ * stands in for CLOCK_REALTIME (ns) in the rule that only directories
+ * whose times are 2 s old are remembered.  NULL: none, the real clock. */
+void vc_qemu_cache_set_list_hook(void (*hook)(const char *dir));
+void vc_qemu_cache_set_clock_hook(gint64 (*clock)(void));
+
 /* The directory opts would use (opts may be NULL). */
 char *vc_qemu_cache_dir(const VcQemuCacheOptions *opts);
 

@@ -201,6 +201,14 @@ count_entries(World *w)
     return n;
 }
 
+/* A remembered directory listing of the key (may be there whenever a
+ * listed directory is 2 s old). */
+static gboolean
+is_listing_blob(const char *name)
+{
+    return g_str_has_prefix(name, "dir-") && g_str_has_suffix(name, ".blob");
+}
+
 static void
 assert_only_entries(World *w)
 {
@@ -208,7 +216,8 @@ assert_only_entries(World *w)
     const char *name;
 
     while (d && (name = g_dir_read_name(d)))
-        if (!g_str_has_suffix(name, ".digest") && !g_str_has_suffix(name, ".lock"))
+        if (!g_str_has_suffix(name, ".digest") && !g_str_has_suffix(name, ".lock") &&
+            !is_listing_blob(name))
             g_error("%s left in the cache directory", name);
 }
 
@@ -266,10 +275,17 @@ replace_binary(World *w)
     g_assert_cmpint(rename(tmp, w->binary), ==, 0);
 }
 
+/* The world's module file name in PREFIX/lib/qemu (NULL: the usual one). */
+static char *
+module_path(World *w, const char *name)
+{
+    return g_build_filename(w->moddir, name ? name : "hw-display-fake.so", NULL);
+}
+
 static void
 add_module(World *w)
 {
-    g_autofree char *path = g_build_filename(w->moddir, "hw-display-fake.so", NULL);
+    g_autofree char *path = module_path(w, NULL);
 
     put_file(path, "module");
 }
@@ -277,7 +293,7 @@ add_module(World *w)
 static void
 touch_module(World *w)
 {
-    g_autofree char *path = g_build_filename(w->moddir, "hw-display-fake.so", NULL);
+    g_autofree char *path = module_path(w, NULL);
 
     touch(path, 1000000000);
 }
@@ -421,8 +437,8 @@ test_key(gconstpointer data)
 static char *
 key_text_with(World *w, const char *binary, VcQemuKeyMemo *memo)
 {
-    VcQemuCacheOptions opts = { .root = w->root, .version = w->version, .accel = w->accel,
-                                .memo = memo };
+    VcQemuCacheOptions opts = { .cache_dir = w->cache, .root = w->root, .version = w->version,
+                                .accel = w->accel, .memo = memo };
     g_autofree char *canon = realpath(binary, NULL);
     g_autoptr(VcJson) key = vc_qemu_cache_key(canon, &opts);
 
@@ -572,9 +588,8 @@ test_format_bump(void)
 /* ---- Bad files ---------------------------------------------------------- */
 
 static void
-truncate_entry(World *w)
+truncate_entry(World *w, const char *path)
 {
-    g_autofree char *path = entry_path(w);
     struct stat st;
 
     g_assert_cmpint(stat(path, &st), ==, 0);
@@ -582,9 +597,8 @@ truncate_entry(World *w)
 }
 
 static void
-corrupt_entry(World *w)
+corrupt_entry(World *w, const char *path)
 {
-    g_autofree char *path = entry_path(w);
     int fd = open(path, O_WRONLY);
 
     g_assert_cmpint(fd, >=, 0);
@@ -593,34 +607,28 @@ corrupt_entry(World *w)
 }
 
 static void
-foreign_layout(World *w)
+foreign_layout(World *w, const char *path)
 {
-    g_autofree char *path = entry_path(w);
-
     put_file(path, "<virtcaps-cache/>\n");
 }
 
 static void
-empty_entry(World *w)
+empty_entry(World *w, const char *path)
 {
-    g_autofree char *path = entry_path(w);
-
     put_file(path, "");
 }
 
 static void
-foreign_owner(World *w)
+foreign_owner(World *w, const char *path)
 {
-    g_autofree char *path = entry_path(w);
-
     g_assert_cmpint(chown(path, NOBODY, NOBODY), ==, 0);
 }
 
 static void
-symlink_entry(World *w)
+symlink_entry(World *w, const char *path)
 {
-    g_autofree char *path = entry_path(w);
-    g_autofree char *target = g_build_filename(w->dir, "elsewhere.json", NULL);
+    g_autofree char *base = g_path_get_basename(path);
+    g_autofree char *target = g_strdup_printf("%s/elsewhere-%s", w->dir, base);
     g_autofree char *data = NULL;
 
     /* A valid entry behind the link: it must still not be followed. */
@@ -631,17 +639,15 @@ symlink_entry(World *w)
 }
 
 static void
-fifo_entry(World *w)
+fifo_entry(World *w, const char *path)
 {
-    g_autofree char *path = entry_path(w);
-
     g_assert_cmpint(unlink(path), ==, 0);
     g_assert_cmpint(mkfifo(path, 0600), ==, 0);
 }
 
 typedef struct {
     const char *name;
-    void (*spoil)(World *w);
+    void (*spoil)(World *w, const char *path);
     const char *warning;
     gboolean needs_root;
 } BadCase;
@@ -670,8 +676,8 @@ test_bad_file(gconstpointer data)
         return;
     }
     expect(w, FALSE, 0);
-    c->spoil(w);
     path = entry_path(w);
+    c->spoil(w, path);
     expect(w, FALSE, 1);
     expect_warning(w, path);
     expect_warning(w, c->warning);
@@ -680,6 +686,418 @@ test_bad_file(gconstpointer data)
     g_assert_cmpuint(st.st_uid, ==, geteuid());
     expect(w, TRUE, 0);
     assert_only_entries(w);
+}
+
+/* ---- Remembered directory listings -------------------------------------- */
+
+/* The directories the key listed (vc_qemu_cache_set_list_hook()). */
+static GPtrArray *listed_dirs;
+
+static void
+note_listing(const char *dir)
+{
+    g_ptr_array_add(listed_dirs, g_strdup(dir));
+}
+
+/* A clock an hour ahead: every directory of a test is "settled" (2 s old)
+ * as soon as it exists. */
+static gint64
+clock_ahead(void)
+{
+    return (g_get_real_time() + (gint64)3600 * G_USEC_PER_SEC) * 1000;
+}
+
+static void
+listing_hooks(gint64 (*clock)(void))
+{
+    if (!listed_dirs)
+        listed_dirs = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_set_size(listed_dirs, 0);
+    vc_qemu_cache_set_list_hook(note_listing);
+    vc_qemu_cache_set_clock_hook(clock);
+}
+
+static void
+listing_hooks_off(void)
+{
+    vc_qemu_cache_set_list_hook(NULL);
+    vc_qemu_cache_set_clock_hook(NULL);
+}
+
+/* How many existing directories were listed (a missing one, such as
+ * /var/run/qemu, is tried every time: there is nothing to remember). */
+static guint
+existing_listed(void)
+{
+    guint n = 0;
+
+    for (guint i = 0; i < listed_dirs->len; i++)
+        n += g_file_test(listed_dirs->pdata[i], G_FILE_TEST_IS_DIR);
+    return n;
+}
+
+static guint
+times_listed(const char *dir)
+{
+    guint n = 0;
+
+    for (guint i = 0; i < listed_dirs->len; i++)
+        n += strcmp(listed_dirs->pdata[i], dir) == 0;
+    return n;
+}
+
+/* The key text of binary with the world's cache (created: a key never
+ * creates it), or without any (no_cache: every directory listed, the
+ * reference).  Starts a new count of listings.  A remembered listing is
+ * an optimisation: whatever its file holds, no warning. */
+static char *
+cached_key_text(World *w, const char *binary, gboolean no_cache)
+{
+    VcQemuCacheOptions opts = { .cache_dir = w->cache, .root = w->root, .version = w->version,
+                                .no_cache = no_cache, .warnings = w->warnings };
+    g_autofree char *canon = realpath(binary, NULL);
+    g_autoptr(VcJson) key = NULL;
+
+    g_assert_nonnull(canon);
+    g_assert_cmpint(g_mkdir_with_parents(w->cache, 0700), ==, 0);
+    g_ptr_array_set_size(listed_dirs, 0);
+    g_ptr_array_set_size(w->warnings, 0);
+    key = vc_qemu_cache_key(canon, &opts);
+    g_assert_cmpuint(w->warnings->len, ==, 0);
+    return vc_cache_key_text(key);
+}
+
+/* The remembered listings in the cache directory, as paths. */
+static GPtrArray *
+listing_blobs(World *w)
+{
+    g_autoptr(GDir) d = g_dir_open(w->cache, 0, NULL);
+    GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
+    const char *name;
+
+    while (d && (name = g_dir_read_name(d)))
+        if (is_listing_blob(name))
+            g_ptr_array_add(paths, g_build_filename(w->cache, name, NULL));
+    return paths;
+}
+
+static char *
+bindir_of(World *w)
+{
+    return g_path_get_dirname(w->binary);
+}
+
+static char *
+libdir_of(World *w)
+{
+    return g_build_filename(w->dir, "prefix", "lib", NULL);
+}
+
+static void
+assert_no_blobs(World *w)
+{
+    g_autoptr(GPtrArray) blobs = listing_blobs(w);
+
+    g_assert_cmpuint(blobs->len, ==, 0);
+}
+
+/* Each remembered listing is 0600 and ours. */
+static void
+assert_blobs_safe(World *w, guint at_least)
+{
+    g_autoptr(GPtrArray) blobs = listing_blobs(w);
+
+    g_assert_cmpuint(blobs->len, >=, at_least);
+    for (guint i = 0; i < blobs->len; i++) {
+        struct stat st;
+
+        g_assert_cmpint(lstat(blobs->pdata[i], &st), ==, 0);
+        g_assert_true(S_ISREG(st.st_mode));
+        g_assert_cmpint(st.st_mode & 07777, ==, 0600);
+        g_assert_cmpuint(st.st_uid, ==, geteuid());
+    }
+}
+
+/* A second key of an unchanged world lists none of its directories and
+ * is the text of a key that lists them all. */
+static void
+test_listing_remembered(void)
+{
+    g_autoptr(World) w = world_new();
+    g_autofree char *bindir = bindir_of(w);
+    g_autofree char *plain = NULL, *first = NULL, *second = NULL;
+
+    listing_hooks(clock_ahead);
+    add_module(w);
+    add_triplet_module(w);
+    plain = cached_key_text(w, w->binary, TRUE);
+    assert_no_blobs(w);
+    first = cached_key_text(w, w->binary, FALSE);
+    g_assert_cmpuint(times_listed(bindir), ==, 1);
+    g_assert_cmpuint(times_listed(w->moddir), ==, 1);
+    assert_blobs_safe(w, 4);   /* bin, lib, lib/qemu, lib/TRIPLET/qemu */
+    second = cached_key_text(w, w->binary, FALSE);
+    g_assert_cmpuint(existing_listed(), ==, 0);
+    g_assert_cmpstr(first, ==, plain);
+    g_assert_cmpstr(second, ==, plain);
+    g_assert_nonnull(strstr(plain, w->moddir));
+    listing_hooks_off();
+}
+
+/* Wait until the kernel's file-time clock is past dir's times: with the
+ * clock hook ahead, the 2-second rule no longer keeps a change in the
+ * listing's tick from leaving the times equal, so the test must. */
+static void
+next_tick(const char *dir)
+{
+    struct timespec now;
+    struct stat st;
+
+    g_assert_cmpint(stat(dir, &st), ==, 0);
+    do {
+        g_usleep(1000);
+        clock_gettime(CLOCK_REALTIME_COARSE, &now);
+    } while (now.tv_sec < st.st_ctim.tv_sec ||
+             (now.tv_sec == st.st_ctim.tv_sec && now.tv_nsec <= st.st_ctim.tv_nsec));
+}
+
+static void
+add_second_module(World *w)
+{
+    g_autofree char *path = module_path(w, "ui-fake.so");
+
+    put_file(path, "module");
+}
+
+static void
+remove_module(World *w)
+{
+    g_autofree char *path = module_path(w, NULL);
+
+    g_assert_cmpint(unlink(path), ==, 0);
+}
+
+static void
+rename_module(World *w)
+{
+    g_autofree char *from = module_path(w, NULL), *to = module_path(w, "hw-display-other.so");
+
+    g_assert_cmpint(rename(from, to), ==, 0);
+}
+
+static void
+rewrite_module(World *w)
+{
+    g_autofree char *path = module_path(w, NULL);
+    FILE *f = fopen(path, "a");
+
+    g_assert_nonnull(f);
+    fputs(" rewritten in place", f);
+    fclose(f);
+}
+
+static void
+add_program(World *w)
+{
+    g_autofree char *bindir = bindir_of(w);
+    g_autofree char *path = g_build_filename(bindir, "not-a-module", NULL);
+
+    put_file(path, "");
+}
+
+typedef struct {
+    const char *name;
+    void (*change)(World *w);
+    const char *listed;       /* "bin", "lib" or "moddir": listed again */
+    gboolean key_changes;
+} ListingCase;
+
+static const ListingCase listing_cases[] = {
+    { "module-added", add_second_module, "moddir", TRUE },
+    { "module-removed", remove_module, "moddir", TRUE },
+    { "module-renamed", rename_module, "moddir", TRUE },
+    /* Names unchanged: the remembered listing serves, the module's stat
+     * sees the change. */
+    { "module-rewritten", rewrite_module, NULL, TRUE },
+    { "program-added", add_program, "bin", FALSE },
+    { "triplet-added", add_triplet_module, "lib", TRUE },
+};
+
+/* The directory a case changes: dirs holds bin, lib and the module one. */
+static const char *
+changed_dir(const ListingCase *c, const char *const dirs[3])
+{
+    if (!c->listed)
+        return NULL;
+    if (strcmp(c->listed, "bin") == 0)
+        return dirs[0];
+    return strcmp(c->listed, "lib") == 0 ? dirs[1] : dirs[2];
+}
+
+/* After a change, the key is the text of a key that lists everything, the
+ * changed directory (and only it) was listed again, and the next key lists
+ * nothing. */
+static void
+test_listing_change(gconstpointer data)
+{
+    const ListingCase *c = data;
+    g_autoptr(World) w = world_new();
+    g_autofree char *bindir = bindir_of(w), *libdir = libdir_of(w);
+    g_autofree char *before = NULL, *after = NULL, *truth = NULL, *again = NULL;
+    const char *const dirs[3] = { bindir, libdir, w->moddir };
+
+    listing_hooks(clock_ahead);
+    add_module(w);
+    before = cached_key_text(w, w->binary, FALSE);
+    next_tick(changed_dir(c, dirs) ? changed_dir(c, dirs) : w->moddir);
+    c->change(w);
+    after = cached_key_text(w, w->binary, FALSE);
+    for (gsize i = 0; i < G_N_ELEMENTS(dirs); i++)
+        g_assert_cmpuint(times_listed(dirs[i]), ==, dirs[i] == changed_dir(c, dirs));
+    truth = cached_key_text(w, w->binary, TRUE);
+    g_assert_cmpstr(after, ==, truth);
+    if (c->key_changes)
+        g_assert_cmpstr(after, !=, before);
+    else
+        g_assert_cmpstr(after, ==, before);
+    again = cached_key_text(w, w->binary, FALSE);
+    g_assert_cmpstr(again, ==, truth);
+    g_assert_cmpuint(existing_listed(), ==, 0);
+    listing_hooks_off();
+}
+
+/* Make dir's times fresh: a name created and removed. */
+static void
+freshen(const char *dir)
+{
+    g_autofree char *path = g_build_filename(dir, "fresh", NULL);
+
+    put_file(path, "");
+    g_assert_cmpint(unlink(path), ==, 0);
+}
+
+/* A directory changed less than 2 s ago (real clock) is listed every time
+ * and not remembered, even with its mtime set back: its ctime is fresh. */
+static void
+test_listing_fresh(void)
+{
+    g_autoptr(World) w = world_new();
+    g_autofree char *bindir = bindir_of(w);
+    g_autofree char *truth = NULL;
+    struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+
+    listing_hooks(NULL);
+    add_module(w);
+    truth = cached_key_text(w, w->binary, TRUE);
+    for (int aged = 0; aged < 2; aged++) {
+        freshen(bindir);
+        freshen(w->moddir);
+        if (aged) {
+            g_assert_cmpint(utimensat(AT_FDCWD, bindir, old, 0), ==, 0);
+            g_assert_cmpint(utimensat(AT_FDCWD, w->moddir, old, 0), ==, 0);
+        }
+        for (int i = 0; i < 2; i++) {
+            g_autofree char *key = cached_key_text(w, w->binary, FALSE);
+
+            g_assert_cmpstr(key, ==, truth);
+            g_assert_cmpuint(times_listed(bindir), ==, 1);
+            g_assert_cmpuint(times_listed(w->moddir), ==, 1);
+        }
+    }
+    assert_no_blobs(w);
+    listing_hooks_off();
+}
+
+/* With the real clock: a directory whose times are old (that of `true`,
+ * /usr/bin on any installed system) is listed once, then remembered. */
+static void
+test_listing_real_clock(void)
+{
+    World w = { .cache = g_build_filename(workdir, "real-clock-cache", NULL),
+                .binary = g_find_program_in_path("true"),
+                .warnings = g_ptr_array_new_with_free_func(g_free) };
+    g_autofree char *canon = w.binary ? realpath(w.binary, NULL) : NULL;
+    g_autofree char *bindir = canon ? g_path_get_dirname(canon) : NULL;
+    g_autofree char *truth = NULL, *first = NULL, *second = NULL;
+    struct stat st;
+
+    if (!bindir || stat(bindir, &st) < 0 || st.st_ctime > time(NULL) - 10) {
+        g_test_skip("needs the directory of `true` unchanged for 10 s");
+        goto out;
+    }
+    listing_hooks(NULL);
+    truth = cached_key_text(&w, w.binary, TRUE);
+    first = cached_key_text(&w, w.binary, FALSE);
+    g_assert_cmpuint(times_listed(bindir), ==, 1);
+    second = cached_key_text(&w, w.binary, FALSE);
+    g_assert_cmpuint(times_listed(bindir), ==, 0);
+    g_assert_cmpstr(first, ==, truth);
+    g_assert_cmpstr(second, ==, truth);
+    listing_hooks_off();
+ out:
+    g_free(w.cache);
+    g_free(w.binary);
+    g_ptr_array_unref(w.warnings);
+}
+
+/* A bad remembered listing is ignored without a word (it is only an
+ * optimisation): the directory is listed, the key is right, and the file
+ * is replaced by a good one. */
+static void
+test_listing_bad(gconstpointer data)
+{
+    const BadCase *c = data;
+    g_autoptr(World) w = world_new();
+    g_autoptr(GPtrArray) blobs = NULL;
+    g_autofree char *bindir = bindir_of(w);
+    g_autofree char *truth = NULL, *key = NULL, *again = NULL;
+
+    if (c->needs_root && geteuid() != 0) {
+        g_test_skip("needs root to give a file away");
+        return;
+    }
+    listing_hooks(clock_ahead);
+    add_module(w);
+    truth = cached_key_text(w, w->binary, TRUE);
+    g_free(cached_key_text(w, w->binary, FALSE));
+    blobs = listing_blobs(w);
+    g_assert_cmpuint(blobs->len, >=, 3);
+    for (guint i = 0; i < blobs->len; i++)
+        c->spoil(w, blobs->pdata[i]);
+    key = cached_key_text(w, w->binary, FALSE);
+    g_assert_cmpstr(key, ==, truth);
+    g_assert_cmpuint(times_listed(bindir), ==, 1);
+    g_assert_cmpuint(times_listed(w->moddir), ==, 1);
+    assert_blobs_safe(w, blobs->len);
+    again = cached_key_text(w, w->binary, FALSE);
+    g_assert_cmpstr(again, ==, truth);
+    g_assert_cmpuint(existing_listed(), ==, 0);
+    listing_hooks_off();
+}
+
+/* no_cache: every directory is listed each time and nothing is written,
+ * nor is the cache directory created. */
+static void
+test_listing_no_cache(void)
+{
+    g_autoptr(World) w = world_new();
+    g_autofree char *bindir = bindir_of(w);
+    VcQemuCacheOptions opts = { .cache_dir = w->cache, .no_cache = TRUE };
+    g_autofree char *canon = realpath(w->binary, NULL);
+
+    listing_hooks(clock_ahead);
+    for (int i = 0; i < 2; i++) {
+        g_autoptr(VcJson) key = vc_qemu_cache_key(canon, &opts);
+
+        g_assert_nonnull(key);
+    }
+    g_assert_cmpuint(times_listed(bindir), ==, 2);
+    g_assert_false(g_file_test(w->cache, G_FILE_TEST_EXISTS));
+    opts.no_cache = FALSE;   /* a key does not create the directory either */
+    json_object_put(vc_qemu_cache_key(canon, &opts));
+    g_assert_cmpuint(times_listed(bindir), ==, 3);
+    g_assert_false(g_file_test(w->cache, G_FILE_TEST_EXISTS));
+    listing_hooks_off();
 }
 
 /* ---- The directory ------------------------------------------------------ */
@@ -1041,6 +1459,21 @@ test_cli_warning(void)
     assert_contains(out, "\"query-target\"");
 }
 
+/* One test per case of a table whose rows start with their name. */
+static void
+add_cases(const char *prefix, const void *cases, gsize n, gsize size, GTestDataFunc test)
+{
+    for (gsize i = 0; i < n; i++) {
+        const void *c = (const char *)cases + i * size;
+        g_autofree char *path = g_strdup_printf("%s/%s", prefix, *(const char *const *)c);
+
+        g_test_add_data_func(path, c, test);
+    }
+}
+
+#define ADD_CASES(prefix, cases, test) \
+    add_cases(prefix, cases, G_N_ELEMENTS(cases), sizeof(cases[0]), test)
+
 int
 main(int argc, char **argv)
 {
@@ -1056,22 +1489,20 @@ main(int argc, char **argv)
     workdir = g_dir_make_tmp("virtcaps-cache-XXXXXX", NULL);
     g_assert_nonnull(workdir);
     g_test_add_func("/cache/hit-miss", test_hit_miss);
-    for (gsize i = 0; i < G_N_ELEMENTS(key_cases); i++) {
-        g_autofree char *path = g_strdup_printf("/cache/key/%s", key_cases[i].name);
-
-        g_test_add_data_func(path, &key_cases[i], test_key);
-    }
+    ADD_CASES("/cache/key", key_cases, test_key);
     g_test_add_func("/cache/key/module-touched", test_module_touched);
     g_test_add_func("/cache/key/kvm-access", test_kvm_access);
     g_test_add_func("/cache/memo/key", test_memo_key);
     g_test_add_func("/cache/memo/after-probe", test_memo_after_probe);
     g_test_add_func("/cache/accel-entries", test_accel_entries);
     g_test_add_func("/cache/format-bump", test_format_bump);
-    for (gsize i = 0; i < G_N_ELEMENTS(bad_cases); i++) {
-        g_autofree char *path = g_strdup_printf("/cache/bad/%s", bad_cases[i].name);
-
-        g_test_add_data_func(path, &bad_cases[i], test_bad_file);
-    }
+    ADD_CASES("/cache/bad", bad_cases, test_bad_file);
+    g_test_add_func("/cache/listing/remembered", test_listing_remembered);
+    ADD_CASES("/cache/listing", listing_cases, test_listing_change);
+    g_test_add_func("/cache/listing/fresh", test_listing_fresh);
+    g_test_add_func("/cache/listing/real-clock", test_listing_real_clock);
+    ADD_CASES("/cache/listing/bad", bad_cases, test_listing_bad);
+    g_test_add_func("/cache/listing/no-cache", test_listing_no_cache);
     g_test_add_func("/cache/dir/symlink", test_dir_symlink);
     g_test_add_func("/cache/dir/group-writable", test_dir_group_writable);
     g_test_add_func("/cache/dir/foreign", test_dir_foreign);
