@@ -15,11 +15,7 @@
 
 G_BEGIN_DECLS
 
-typedef enum {
-    VC_TRISTATE_ABSENT,
-    VC_TRISTATE_YES,
-    VC_TRISTATE_NO,
-} VcTristate;
+#include "model/tristate.h"
 
 /* libvirt's enums used by domain capabilities, in libvirt's order. */
 typedef enum {

@@ -15,6 +15,7 @@
 #include "virtcaps.h"
 #include "domcaps/firmware.h"
 #include "domcaps/machines.h"
+#include "qemu/target.h"
 
 static const struct {
     const char *name;

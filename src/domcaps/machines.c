@@ -56,16 +56,6 @@ static const struct {
     { "xtensaeb", "sim" }, { "loongarch64", "virt" },
 };
 
-/* QEMU's target names that differ from libvirt's architecture names. */
-static const struct {
-    const char *qemu;
-    const char *libvirt;
-} qemu_arches[] = {
-    { "i386", "i686" },
-    { "arm", "armv7l" },
-    { "or32", "openrisc" },
-};
-
 static gboolean
 in_list(const char *const *list, const char *s)
 {
@@ -114,15 +104,6 @@ vc_arch_is_native(const char *host, const char *guest)
         (strcmp(host, "x86_64") == 0 && strcmp(guest, "i686") == 0) ||
         (strcmp(host, "aarch64") == 0 && strcmp(guest, "armv7l") == 0) ||
         (in_list(ppc64_arches, host) && in_list(ppc64_arches, guest));
-}
-
-const char *
-vc_arch_from_qemu(const char *qemu_arch)
-{
-    for (gsize i = 0; i < G_N_ELEMENTS(qemu_arches); i++)
-        if (strcmp(qemu_arches[i].qemu, qemu_arch) == 0)
-            return qemu_arches[i].libvirt;
-    return qemu_arch;
 }
 
 static const char *

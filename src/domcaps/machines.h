@@ -10,8 +10,6 @@
 
 G_BEGIN_DECLS
 
-/* libvirt's name of a QEMU target (query-target's "arch"). */
-const char *vc_arch_from_qemu(const char *qemu_arch);
 /* A query-machines reply as libvirt keeps it: without "none", libvirt's
  * preferred machine (else QEMU's default) first.  The VcMachine strings are
  * borrowed from machines. */

@@ -11,6 +11,7 @@
 #include "domcaps/machines.h"
 #include "domcaps/policy.h"
 #include "qemu/probe.h"
+#include "qemu/target.h"
 
 #define FLAG(e) VC_QEMU_FLAG_##e
 #define NO_FLAG VC_QEMU_FLAG_LAST

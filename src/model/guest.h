@@ -8,12 +8,7 @@
 
 #include <glib.h>
 
-/* libvirt's virTristateSwitch / virTristateBool: index 0 means "not said". */
-typedef enum {
-    VC_TRISTATE_ABSENT,
-    VC_TRISTATE_ON,      /* "on" for switches, "yes" for booleans */
-    VC_TRISTATE_OFF,     /* "off" / "no" */
-} VcTristate;
+#include "model/tristate.h"
 
 extern const char *const vc_tristate_switch_names[3];
 extern const char *const vc_tristate_bool_names[3];

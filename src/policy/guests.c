@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "domcaps/flags.h"
+#include "qemu/target.h"
 #include "qemu/probe.h"
 
 enum {
@@ -273,15 +274,9 @@ accel_flags(json_object *facts)
 static const ArchInfo *
 target_arch(json_object *facts)
 {
-    static const struct { const char *qemu, *arch; } renames[] = {
-        { "i386", "i686" }, { "arm", "armv7l" }, { "or32", "openrisc" },
-    };
     const char *name = member_string(vc_qemu_facts_return(facts, 0, "query-target"), "arch");
 
-    for (gsize i = 0; name && i < G_N_ELEMENTS(renames); i++)
-        if (strcmp(name, renames[i].qemu) == 0)
-            return arch_info(renames[i].arch);
-    return arch_info(name);
+    return name ? arch_info(vc_arch_from_qemu(name)) : NULL;
 }
 
 static guint
@@ -384,10 +379,10 @@ static const struct {
 } feature_rules[] = {
     { VC_GUEST_FEATURE_CPUSELECTION, 0, VC_TRISTATE_ABSENT, VC_TRISTATE_ABSENT },
     { VC_GUEST_FEATURE_DEVICEBOOT, 0, VC_TRISTATE_ABSENT, VC_TRISTATE_ABSENT },
-    { VC_GUEST_FEATURE_DISKSNAPSHOT, 0, VC_TRISTATE_ON, VC_TRISTATE_OFF },
+    { VC_GUEST_FEATURE_DISKSNAPSHOT, 0, VC_TRISTATE_YES, VC_TRISTATE_NO },
     { VC_GUEST_FEATURE_EXTERNAL_SNAPSHOT, 0, VC_TRISTATE_ABSENT, VC_TRISTATE_ABSENT },
-    { VC_GUEST_FEATURE_ACPI, ARCH_ACPI, VC_TRISTATE_ON, VC_TRISTATE_ON },
-    { VC_GUEST_FEATURE_APIC, ARCH_X86, VC_TRISTATE_ON, VC_TRISTATE_OFF },
+    { VC_GUEST_FEATURE_ACPI, ARCH_ACPI, VC_TRISTATE_YES, VC_TRISTATE_YES },
+    { VC_GUEST_FEATURE_APIC, ARCH_X86, VC_TRISTATE_YES, VC_TRISTATE_NO },
     { VC_GUEST_FEATURE_PAE, ARCH_PAE, VC_TRISTATE_ABSENT, VC_TRISTATE_ABSENT },
     { VC_GUEST_FEATURE_NONPAE, ARCH_PAE, VC_TRISTATE_ABSENT, VC_TRISTATE_ABSENT },
 };
