@@ -5,6 +5,8 @@
  * The emulator is probed live (--emulatorbin, default qemu-system-ARCH from
  * PATH) or replayed from a .replies transcript (--replay); host facts are
  * probed and can be overridden (--host-facts, see docs/domcaps.md).  The
+ * XML is in the newest libvirt format unless --libvirt-version names an
+ * older release (blockers since 10.9, canonical since 10.10).  The
  * document goes to stdout in one piece once everything succeeded; errors are
  * one line on stderr, warnings (skipped firmware descriptors) too.
  */
@@ -30,6 +32,8 @@ typedef struct {
     char *replay;
     char *host_facts;
     char *format;
+    char *libvirt_version;
+    guint version;          /* parsed libvirt_version; NEWEST when not given */
     char *cache_dir;
     gboolean no_cache;
 } DomcapsOptions;
@@ -45,15 +49,23 @@ static const struct {
     { "ppc64le", "ppc64" },
 };
 
-/* --format: the formatters of the model (the first is the default). */
-typedef char *(*FormatFn)(const VcDomCaps *caps);
+/* --format: the formatters of the model (the first is the default).  The
+ * XML follows --libvirt-version's format; the JSON, virtcaps' own, always
+ * has everything. */
+typedef char *(*FormatFn)(const VcDomCaps *caps, guint libvirt_version);
+
+static char *
+format_json(const VcDomCaps *caps, guint libvirt_version G_GNUC_UNUSED)
+{
+    return vc_dom_caps_format_json(caps);
+}
 
 static const struct {
     const char *name;
     FormatFn format;
 } formats[] = {
-    { "xml", vc_dom_caps_format_xml },
-    { "json", vc_dom_caps_format_json },
+    { "xml", vc_dom_caps_format_xml_for },
+    { "json", format_json },
 };
 
 static FormatFn
@@ -75,11 +87,12 @@ options_clear(DomcapsOptions *o)
     g_free(o->replay);
     g_free(o->host_facts);
     g_free(o->format);
+    g_free(o->libvirt_version);
     g_free(o->cache_dir);
 }
 
 static gboolean
-check_options(const DomcapsOptions *o, int argc, char **argv, GError **error)
+check_options(DomcapsOptions *o, int argc, char **argv, GError **error)
 {
     if (argc > 1) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "unexpected argument '%s'", argv[1]);
@@ -90,7 +103,8 @@ check_options(const DomcapsOptions *o, int argc, char **argv, GError **error)
                     "unknown format '%s' (expected xml or json)", o->format);
         return FALSE;
     }
-    return TRUE;
+    o->version = VC_LIBVIRT_VERSION_NEWEST;
+    return !o->libvirt_version || vc_libvirt_version_parse(o->libvirt_version, &o->version, error);
 }
 
 /* virsh's default emulator: qemu-system-ARCH for the guest arch, from PATH;
@@ -168,7 +182,7 @@ domcaps_text(const DomcapsOptions *o, GError **error)
     req = (VcDomCapsRequest){ emulator, o->arch, o->machine, o->virttype };
     caps = vc_dom_caps_build(facts, host, firmwares, &req, o->replay ? o->replay : emulator, error);
     json_object_put(facts);
-    return caps ? formatter(o->format)(caps) : NULL;
+    return caps ? formatter(o->format)(caps, o->version) : NULL;
 }
 
 int
@@ -189,6 +203,8 @@ vc_cmd_domcapabilities(int argc, char **argv)
         { "host-facts", 0, 0, G_OPTION_ARG_FILENAME, &o.host_facts,
           "Override host facts with the JSON facts in FILE", "FILE" },
         { "format", 'f', 0, G_OPTION_ARG_STRING, &o.format, "Output format: xml (default) or json", "FORMAT" },
+        { "libvirt-version", 0, 0, G_OPTION_ARG_STRING, &o.libvirt_version,
+          "Print the XML in that libvirt release's format (default: the newest, 10.10+)", "X.Y" },
         { "no-cache", 0, 0, G_OPTION_ARG_NONE, &o.no_cache,
           "Probe the emulator; neither read nor write the facts cache", NULL },
         { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.cache_dir,

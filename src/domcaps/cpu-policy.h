@@ -82,6 +82,10 @@ gboolean vc_cpu_x86_host_model(const VcPolicyCtx *ctx, VcDomCpuHostModel **hm, G
 /* Whether the x86 model database has model name, and its vendor (NULL:
  * none).  Errors (the database cannot be loaded) name the file. */
 gboolean vc_cpu_x86_model_vendor(const char *name, const char **vendor, GError **error);
+/* libvirt's spelling of the x86 feature QEMU calls qemu_name (the feature
+ * database knows QEMU's names and aliases, e.g. "fxsr-opt" is "fxsr_opt"),
+ * borrowed; a name the database lacks is kept as QEMU spells it. */
+gboolean vc_cpu_x86_feature_name(const char *qemu_name, const char **name, GError **error);
 
 G_END_DECLS
 

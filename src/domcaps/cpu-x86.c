@@ -40,6 +40,18 @@ vc_cpu_x86_model_vendor(const char *name, const char **vendor, GError **error)
     return m != NULL;
 }
 
+gboolean
+vc_cpu_x86_feature_name(const char *qemu_name, const char **name, GError **error)
+{
+    const X86Dbs *dbs = x86_dbs(error);
+    const VcX86Feature *f = dbs ? vc_x86_feature_db_find(dbs->features, qemu_name) : NULL;
+
+    if (!dbs)
+        return FALSE;
+    *name = f ? f->name : qemu_name;
+    return TRUE;
+}
+
 /* What libvirt's virCPUx86Data holds of an expansion. */
 typedef struct {
     VcX86FeatureSet set;

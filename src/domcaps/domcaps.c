@@ -147,6 +147,7 @@ cpu_model_free(gpointer p)
     g_free(m->name);
     g_free(m->usable);
     g_free(m->vendor);
+    g_free(m->canonical);
     g_strfreev(m->blockers);
     g_free(m);
 }

@@ -139,8 +139,11 @@ typedef struct {
     char *usable;        /* "yes", "no", "unknown" */
     gboolean deprecated;
     char *vendor;        /* NULL: unknown */
-    GStrv blockers;      /* QEMU's unavailable features when usable is "no"
-                          * (libvirt 10.9+ prints them; 10.7's format does not) */
+    char *canonical;     /* QEMU's alias-of: the model this name is an alias
+                          * of; NULL when none (printed by libvirt 10.10+) */
+    GStrv blockers;      /* QEMU's unavailable features when usable is "no",
+                          * in libvirt's spelling and sorted (printed by
+                          * libvirt 10.9+ as <blockers>) */
 } VcDomCpuModel;
 
 typedef struct {

@@ -255,8 +255,9 @@ mode_host_model(const VcDomCpu *cpu)
     return obj;
 }
 
-/* A custom <model>; "blockers" is libvirt 10.9's <blockers> of an unusable
- * model, which the XML (10.7's format) leaves out. */
+/* A custom <model> with everything the newest XML format has, whatever
+ * --libvirt-version the XML follows: "canonical" (10.10+) and "blockers",
+ * the <blockers> (10.9+) that follows an unusable model. */
 static json_object *
 custom_model(const VcDomCpuModel *m)
 {
@@ -267,6 +268,8 @@ custom_model(const VcDomCpuModel *m)
     if (m->deprecated)
         json_object_object_add(obj, "deprecated", json_object_new_boolean(TRUE));
     json_object_object_add(obj, "vendor", json_object_new_string(m->vendor ? m->vendor : "unknown"));
+    if (m->canonical)
+        json_object_object_add(obj, "canonical", json_object_new_string(m->canonical));
     if (m->blockers && m->blockers[0] && g_strcmp0(m->usable, "no") == 0) {
         json_object *arr = json_object_new_array();
 

@@ -5,8 +5,65 @@
  * blank lines, empty elements self-closed, enum values in libvirt's enum
  * order and a reported but empty enum as <enum name='x'/>.
  */
+#include <string.h>
+
 #include "format/domcaps-xml.h"
 #include "format/xml-writer.h"
+
+/* The first libvirt release printing each part (formatdomaincaps.rst's
+ * "since"); older formats leave it out. */
+static const struct {
+    VcDomCapsPart part;
+    guint since;
+} part_since[] = {
+    { VC_DOMCAPS_PART_BLOCKERS, 10009000 },
+    { VC_DOMCAPS_PART_CANONICAL, 10010000 },
+};
+
+gboolean
+vc_dom_caps_format_has(guint libvirt_version, VcDomCapsPart part)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(part_since); i++)
+        if (part_since[i].part == part)
+            return libvirt_version >= part_since[i].since;
+    g_return_val_if_reached(FALSE);
+}
+
+/* One part of a version: 1 to 3 digits. */
+static gboolean
+version_part(const char *text, guint *value)
+{
+    gsize len = strlen(text);
+
+    *value = 0;
+    if (len < 1 || len > 3)
+        return FALSE;
+    for (gsize i = 0; i < len; i++) {
+        if (!g_ascii_isdigit(text[i]))
+            return FALSE;
+        *value = *value * 10 + (guint)(text[i] - '0');
+    }
+    return TRUE;
+}
+
+gboolean
+vc_libvirt_version_parse(const char *text, guint *version, GError **error)
+{
+    g_auto(GStrv) parts = g_strsplit(text, ".", 4);
+    guint n = g_strv_length(parts), v[3] = { 0, 0, 0 };
+
+    for (guint i = 0; n >= 2 && n <= 3 && i < n; i++) {
+        if (!version_part(parts[i], &v[i]))
+            n = 0;
+    }
+    if (n < 2 || n > 3) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "invalid libvirt version '%s' (expected MAJOR.MINOR[.MICRO], e.g. 10.7)", text);
+        return FALSE;
+    }
+    *version = v[0] * 1000000 + v[1] * 1000 + v[2];
+    return TRUE;
+}
 
 static const char *
 yes_no(gboolean b)
@@ -143,21 +200,47 @@ format_cpu_host_model(VcXmlBuf *buf, const VcDomCpuHostModel *hm)
     vc_xml_printf(buf, "</mode>\n");
 }
 
+/* virDomainCapsCPUCustomFormat: attributes usable, deprecated (only when
+ * yes), vendor, canonical (10.10+). */
 static void
-format_cpu_custom_model(VcXmlBuf *buf, const VcDomCpuModel *m)
+format_cpu_custom_model(VcXmlBuf *buf, const VcDomCpuModel *m, guint version)
 {
     vc_xml_printf(buf, "<model usable='%s'", m->usable);
     if (m->deprecated)
         vc_xml_printf(buf, " deprecated='yes'");
     vc_xml_printf(buf, " vendor='");
     vc_xml_escaped(buf, m->vendor ? m->vendor : "unknown");
+    if (m->canonical && vc_dom_caps_format_has(version, VC_DOMCAPS_PART_CANONICAL)) {
+        vc_xml_printf(buf, "' canonical='");
+        vc_xml_escaped(buf, m->canonical);
+    }
     vc_xml_printf(buf, "'>");
     vc_xml_escaped(buf, m->name);
     vc_xml_printf(buf, "</model>\n");
 }
 
+/* 10.9+: an unusable model is followed by the features blocking it. */
 static void
-format_cpu_custom(VcXmlBuf *buf, const GPtrArray *custom)
+format_cpu_blockers(VcXmlBuf *buf, const VcDomCpuModel *m, guint version)
+{
+    if (!m->blockers || strcmp(m->usable, "no") != 0 ||
+        !vc_dom_caps_format_has(version, VC_DOMCAPS_PART_BLOCKERS))
+        return;
+    vc_xml_printf(buf, "<blockers model='");
+    vc_xml_escaped(buf, m->name);
+    vc_xml_printf(buf, "'>\n");
+    vc_xml_adjust(buf, 2);
+    for (guint i = 0; m->blockers[i]; i++) {
+        vc_xml_printf(buf, "<feature name='");
+        vc_xml_escaped(buf, m->blockers[i]);
+        vc_xml_printf(buf, "'/>\n");
+    }
+    vc_xml_adjust(buf, -2);
+    vc_xml_printf(buf, "</blockers>\n");
+}
+
+static void
+format_cpu_custom(VcXmlBuf *buf, const GPtrArray *custom, guint version)
 {
     if (!custom || !custom->len) {
         vc_xml_printf(buf, "<mode name='custom' supported='no'/>\n");
@@ -165,14 +248,16 @@ format_cpu_custom(VcXmlBuf *buf, const GPtrArray *custom)
     }
     vc_xml_printf(buf, "<mode name='custom' supported='yes'>\n");
     vc_xml_adjust(buf, 2);
-    for (guint i = 0; i < custom->len; i++)
-        format_cpu_custom_model(buf, g_ptr_array_index(custom, i));
+    for (guint i = 0; i < custom->len; i++) {
+        format_cpu_custom_model(buf, g_ptr_array_index(custom, i), version);
+        format_cpu_blockers(buf, g_ptr_array_index(custom, i), version);
+    }
     vc_xml_adjust(buf, -2);
     vc_xml_printf(buf, "</mode>\n");
 }
 
 static void
-format_cpu(VcXmlBuf *buf, const VcDomCpu *cpu)
+format_cpu(VcXmlBuf *buf, const VcDomCpu *cpu, guint version)
 {
     vc_xml_printf(buf, "<cpu>\n");
     vc_xml_adjust(buf, 2);
@@ -181,7 +266,7 @@ format_cpu(VcXmlBuf *buf, const VcDomCpu *cpu)
     format_cpu_switch_mode(buf, "maximum", cpu->maximum, "maximumMigratable",
                            &cpu->maximum_migratable);
     format_cpu_host_model(buf, cpu->host_model);
-    format_cpu_custom(buf, cpu->custom);
+    format_cpu_custom(buf, cpu->custom, version);
     vc_xml_adjust(buf, -2);
     vc_xml_printf(buf, "</cpu>\n");
 }
@@ -282,7 +367,7 @@ format_header(VcXmlBuf *buf, const VcDomCaps *caps)
 }
 
 char *
-vc_dom_caps_format_xml(const VcDomCaps *caps)
+vc_dom_caps_format_xml_for(const VcDomCaps *caps, guint libvirt_version)
 {
     VcXmlBuf buf;
 
@@ -291,11 +376,17 @@ vc_dom_caps_format_xml(const VcDomCaps *caps)
     vc_xml_adjust(&buf, 2);
     format_header(&buf, caps);
     format_os(&buf, &caps->os);
-    format_cpu(&buf, &caps->cpu);
+    format_cpu(&buf, &caps->cpu, libvirt_version);
     format_enum_element(&buf, caps, VC_ELEM_MEMORY_BACKING);
     format_devices(&buf, caps);
     format_features(&buf, caps);
     vc_xml_adjust(&buf, -2);
     vc_xml_printf(&buf, "</domainCapabilities>\n");
     return vc_xml_steal(&buf);
+}
+
+char *
+vc_dom_caps_format_xml(const VcDomCaps *caps)
+{
+    return vc_dom_caps_format_xml_for(caps, VC_LIBVIRT_VERSION_NEWEST);
 }

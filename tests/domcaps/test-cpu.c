@@ -3,11 +3,19 @@
  * CPU driver table, model lists and vendors, usability, host-model from the
  * host facts' CPU, from s390's expansion and from the x86 decoder (with the
  * repository's data files), and the host_cpu member of host facts files.
+ * Custom models' canonical names and blockers also from a transcript of
+ * libvirt's corpus, and which libvirt version's XML prints them.
+ *
+ * usage: test-cpu [CORPUS-DIR]
  */
 #include <string.h>
 
 #include "cpu/x86-models.h"
 #include "domcaps/cpu-policy.h"
+#include "format/domcaps-xml.h"
+#include "replay-digest.h"
+
+static const char *corpus_dir;
 
 typedef struct {
     json_object *facts;
@@ -309,10 +317,163 @@ test_host_facts_cpu(void)
     }
 }
 
+/* x86: alias-of is the canonical name; blockers are QEMU's unavailable
+ * features in libvirt's spelling ("fxsr-opt" is "fxsr_opt"), sorted. */
+static void
+test_custom_x86_blockers(void)
+{
+    Fixture f;
+
+    fixture_init(&f, "x86_64", "kvm", "\"query-cpu-definitions\": {\"return\": ["
+                 "{\"name\": \"phenom\", \"alias-of\": \"phenom-v1\", \"unavailable-features\": "
+                 "[\"sse4a\", \"fxsr-opt\", \"3dnowext\", \"3dnow\", \"mmxext\"]},"
+                 "{\"name\": \"kvm32\", \"alias-of\": \"kvm32-v1\", \"unavailable-features\": []},"
+                 "{\"name\": \"qemu64\", \"unavailable-features\": [\"pni\", 7]}]}");
+    fill(&f);
+    g_assert_cmpuint(f.caps->cpu.custom->len, ==, 3);
+    g_assert_cmpstr(custom_model(&f, 0)->canonical, ==, "phenom-v1");
+    g_assert_true(g_strv_equal((const char *const *)custom_model(&f, 0)->blockers,
+                               (const char *const[]){ "3dnow", "3dnowext", "fxsr_opt", "mmxext", "sse4a", NULL }));
+    g_assert_cmpstr(custom_model(&f, 1)->canonical, ==, "kvm32-v1");
+    g_assert_null(custom_model(&f, 1)->blockers);
+    g_assert_null(custom_model(&f, 2)->canonical);
+    g_assert_true(g_strv_equal((const char *const *)custom_model(&f, 2)->blockers,
+                               (const char *const[]){ "pni", NULL }));
+    fixture_clear(&f);
+}
+
+/* The custom models of a corpus transcript for virttype, with nothing else
+ * of the host than its arch. */
+static VcDomCaps *
+corpus_caps(const char *replies_name, const char *arch, const char *virttype)
+{
+    g_autofree char *path = g_build_filename(corpus_dir, "tests", "qemucapabilitiesdata", replies_name, NULL);
+    g_autoptr(VcHostFacts) host = vc_host_facts_probe();
+    g_autoptr(GPtrArray) firmwares = g_ptr_array_new();
+    g_autoptr(GError) err = NULL;
+    VcDomCapsRequest req = { "/usr/bin/qemu-system-x86_64", arch, NULL, virttype };
+    json_object *digest;
+    VcDomCaps *caps;
+
+    g_assert_true(vc_host_facts_apply_json(host, "{\"arch\": \"x86_64\", \"host_cpu\": null}", "test", &err));
+    /* through the digest, as the CLI reads facts: it must keep alias-of */
+    digest = replay_digest(path);
+    caps = vc_dom_caps_build(digest, host, firmwares, &req, path, &err);
+    g_assert_no_error(err);
+    json_object_put(digest);
+    return caps;
+}
+
+static const VcDomCpuModel *
+find_model(const VcDomCaps *caps, const char *name)
+{
+    for (guint i = 0; caps->cpu.custom && i < caps->cpu.custom->len; i++) {
+        const VcDomCpuModel *m = g_ptr_array_index(caps->cpu.custom, i);
+
+        if (strcmp(m->name, name) == 0)
+            return m;
+    }
+    g_error("no custom model %s", name);
+}
+
+/* QEMU 9.1's phenom: KVM lacks 3dnowext and 3dnow (QEMU's order), TCG
+ * fxsr-opt; libvirt 10.10 prints them sorted, in its spelling. */
+static void
+test_custom_corpus(void)
+{
+    g_autoptr(VcDomCaps) kvm = NULL;
+    g_autoptr(VcDomCaps) tcg = NULL;
+
+    if (!corpus_dir || !g_file_test(corpus_dir, G_FILE_TEST_IS_DIR)) {
+        g_test_skip("no libvirt corpus");
+        return;
+    }
+    kvm = corpus_caps("caps_9.1.0_x86_64.replies", "x86_64", "kvm");
+    tcg = corpus_caps("caps_9.1.0_x86_64.replies", "x86_64", "qemu");
+    g_assert_cmpstr(find_model(kvm, "phenom")->canonical, ==, "phenom-v1");
+    g_assert_true(g_strv_equal((const char *const *)find_model(kvm, "phenom")->blockers,
+                               (const char *const[]){ "3dnow", "3dnowext", NULL }));
+    g_assert_true(g_strv_equal((const char *const *)find_model(tcg, "phenom")->blockers,
+                               (const char *const[]){ "fxsr_opt", NULL }));
+    g_assert_cmpstr(find_model(tcg, "qemu64")->canonical, ==, "qemu64-v1");
+    g_assert_null(find_model(tcg, "qemu64")->blockers);
+}
+
+/* The version table: 10.8 prints neither, 10.9 blockers, 10.10 both. */
+static void
+test_format_versions(void)
+{
+    static const struct {
+        const char *version;
+        gboolean blockers;
+        gboolean canonical;
+    } table[] = {
+        { "9.0", FALSE, FALSE }, { "10.7", FALSE, FALSE }, { "10.8", FALSE, FALSE },
+        { "10.8.99", FALSE, FALSE }, { "10.9", TRUE, FALSE }, { "10.9.0", TRUE, FALSE },
+        { "10.10", TRUE, TRUE }, { "11.0", TRUE, TRUE },
+    };
+    Fixture f;
+
+    fixture_init(&f, "x86_64", "kvm", "\"query-cpu-definitions\": {\"return\": ["
+                 "{\"name\": \"phenom\", \"alias-of\": \"phenom-v1\", \"unavailable-features\": "
+                 "[\"fxsr-opt\", \"3dnow\"]}]}");
+    fill(&f);
+    /* the rest of the document: what the header needs */
+    f.caps->path = g_strdup("/usr/bin/qemu-system-x86_64");
+    f.caps->domain = g_strdup("kvm");
+    f.caps->arch = g_strdup("x86_64");
+    for (gsize i = 0; i < G_N_ELEMENTS(table); i++) {
+        g_autoptr(GError) err = NULL;
+        g_autofree char *xml = NULL;
+        guint v = 0;
+
+        g_assert_true(vc_libvirt_version_parse(table[i].version, &v, &err));
+        g_assert_no_error(err);
+        xml = vc_dom_caps_format_xml_for(f.caps, v);
+        g_assert_cmpint(vc_dom_caps_format_has(v, VC_DOMCAPS_PART_BLOCKERS), ==, table[i].blockers);
+        g_assert_cmpint(vc_dom_caps_format_has(v, VC_DOMCAPS_PART_CANONICAL), ==, table[i].canonical);
+        g_assert_cmpint(strstr(xml, "      <blockers model='phenom'>\n"
+                                    "        <feature name='3dnow'/>\n"
+                                    "        <feature name='fxsr_opt'/>\n"
+                                    "      </blockers>\n") != NULL, ==, table[i].blockers);
+        g_assert_cmpint(strstr(xml, "<model usable='no' vendor='AMD' canonical='phenom-v1'>phenom</model>")
+                        != NULL, ==, table[i].canonical);
+    }
+    g_assert_true(vc_dom_caps_format_has(VC_LIBVIRT_VERSION_NEWEST, VC_DOMCAPS_PART_BLOCKERS));
+    g_assert_true(vc_dom_caps_format_has(VC_LIBVIRT_VERSION_NEWEST, VC_DOMCAPS_PART_CANONICAL));
+    fixture_clear(&f);
+}
+
+/* Garbage is refused in one line; MAJOR.MINOR[.MICRO] as libvirt numbers it. */
+static void
+test_version_parse(void)
+{
+    static const char *const bad[] = { "", "10", "10.", ".7", "10.7.", "10.7.0.1", "x.y", "10.x",
+                                       "1000.0", "10.1000", "-1.0", "10 .7", "10.7a" };
+    guint v = 0;
+
+    g_assert_true(vc_libvirt_version_parse("10.7", &v, NULL));
+    g_assert_cmpuint(v, ==, 10007000);
+    g_assert_true(vc_libvirt_version_parse("9.0.1", &v, NULL));
+    g_assert_cmpuint(v, ==, 9000001);
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autoptr(GError) err = NULL;
+
+        g_assert_false(vc_libvirt_version_parse(bad[i], &v, &err));
+        g_assert_nonnull(strstr(err->message, "invalid libvirt version"));
+        g_assert_null(strchr(err->message, '\n'));
+    }
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    corpus_dir = argc > 1 ? argv[1] : NULL;
+    g_test_add_func("/cpu/custom/x86-blockers", test_custom_x86_blockers);
+    g_test_add_func("/cpu/custom/corpus", test_custom_corpus);
+    g_test_add_func("/cpu/custom/format-versions", test_format_versions);
+    g_test_add_func("/cpu/custom/version-parse", test_version_parse);
     g_test_add_func("/cpu/drivers", test_drivers);
     g_test_add_func("/cpu/custom/ppc64", test_custom_ppc64);
     g_test_add_func("/cpu/custom/s390", test_custom_s390);

@@ -2,7 +2,8 @@
  * The JSON form of domain capabilities (docs/domcaps.md, "JSON output"):
  * real values from a replayed transcript of Debian's QEMU 7.2, and, for the
  * project's transcripts and a few of libvirt's corpus, that every element
- * and attribute of the XML has its JSON counterpart with the same value.
+ * and attribute of the XML (the newest format: with <blockers> and
+ * canonical) has its JSON counterpart with the same value.
  *
  * usage: test-json GOLDEN-DIR QEMU-DATA-DIR [CORPUS-DIR]
  */
@@ -16,10 +17,7 @@
 #include "domcaps/policy.h"
 #include "format/domcaps-json.h"
 #include "format/domcaps-xml.h"
-#include "qemu/digest.h"
-#include "qemu/probe.h"
-#include "qemu/replies.h"
-#include "qemu/transport.h"
+#include "replay-digest.h"
 
 static const char *golden_dir;
 static const char *data_dir;
@@ -40,24 +38,15 @@ build_caps(const char *replies_path, const char *facts, const char *extra, const
     g_autoptr(VcHostFacts) host = vc_host_facts_probe();
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) firmwares = NULL;
-    g_autoptr(VcReplies) replies = NULL;
-    g_autoptr(VcQemuSource) src = NULL;
     g_autoptr(GError) err = NULL;
-    VcQemuProbeOptions popts = { NULL };
-    json_object *raw, *digest;
+    json_object *digest;
     VcDomCaps *caps;
     VcDomCapsRequest req = { "/usr/bin/qemu-system-test", c->arch, c->machine, c->virttype };
 
     g_assert_true(!facts || vc_host_facts_apply_file(host, facts, &err));
     g_assert_true(!extra || vc_host_facts_apply_json(host, extra, "extra", &err));
     g_assert_no_error(err);
-    replies = vc_replies_load(replies_path, &err);
-    g_assert_no_error(err);
-    src = vc_qemu_source_new_replay(replies);
-    raw = vc_qemu_probe(src, &popts, &err);
-    g_assert_no_error(err);
-    digest = vc_qemu_digest_of_facts(raw);
-    json_object_put(raw);
+    digest = replay_digest(replies_path);
     firmwares = vc_firmware_load(host->firmware_dirs, warnings);
     g_assert_cmpuint(warnings->len, ==, 0);
     caps = vc_dom_caps_build(digest, host, firmwares, &req, replies_path, &err);
@@ -134,6 +123,7 @@ test_values(void)
     g_assert_cmpstr(json_object_get_string(get(j, "cpu.modes.3.models.0.name")), ==, "qemu64");
     g_assert_cmpstr(json_object_get_string(get(j, "cpu.modes.3.models.0.usable")), ==, "no");
     assert_strings(get(j, "cpu.modes.3.models.0.blockers"), (const char *const[]){ "pni", NULL });
+    g_assert_cmpstr(json_object_get_string(get(j, "cpu.modes.3.models.0.canonical")), ==, "qemu64-v1");
     g_assert_false(json_object_get_boolean(get(j, "features.sev.supported")));
     g_assert_true(json_object_get_boolean(get(j, "features.ps2.supported")));
     g_assert_false(json_object_object_get_ex(get(j, "features.sgx"), "flc", NULL));
@@ -223,6 +213,36 @@ check_enum(xmlNode *el, json_object *parent, const char *path)
 
 static guint check_element(xmlNode *el, json_object *j, const char *path);
 
+/* <blockers model='M'><feature name=..>: the "blockers" array of the
+ * custom model M in the mode's "models", the names in order. */
+static void
+check_blockers(xmlNode *el, json_object *mode, const char *path)
+{
+    g_autofree char *model = prop(el, "model");
+    json_object *models = json_object_object_get(mode, "models"), *arr = NULL;
+    gsize i = 0;
+
+    for (size_t m = 0; json_object_is_type(models, json_type_array) && m < json_object_array_length(models); m++) {
+        json_object *jm = json_object_array_get_idx(models, m);
+
+        if (g_strcmp0(json_object_get_string(json_object_object_get(jm, "name")), model) == 0)
+            arr = json_object_object_get(jm, "blockers");
+    }
+    if (!json_object_is_type(arr, json_type_array))
+        g_error("%s/blockers[@model='%s']: no blockers array in the JSON's model", path, model);
+    for (xmlNode *f = el->children; f; f = f->next) {
+        g_autofree char *name = NULL;
+
+        if (f->type != XML_ELEMENT_NODE)
+            continue;
+        name = prop(f, "name");
+        if (i >= json_object_array_length(arr) || !scalar_matches(json_object_array_get_idx(arr, i), name))
+            g_error("%s/blockers[@model='%s']: feature %" G_GSIZE_FORMAT " '%s' differs", path, model, i, name);
+        i++;
+    }
+    g_assert_cmpuint(i, ==, json_object_array_length(arr));
+}
+
 /* The counterpart of a child element: the member of its name, else element
  * K of the array named by its plural (repeated elements), or element K of j
  * itself when j is an array (a container such as <sections>). */
@@ -257,6 +277,11 @@ check_children(xmlNode *el, json_object *j, const char *path)
             continue;
         if (strcmp(name, "enum") == 0) {
             check_enum(c, j, path);
+            n++;
+            continue;
+        }
+        if (strcmp(name, "blockers") == 0) {
+            check_blockers(c, j, path);
             n++;
             continue;
         }

@@ -13,7 +13,11 @@
 # Expected outputs beside the case file: expected.xml, expected.json.
 # VIRTCAPS_REGENERATE=1 rewrites them (review the diff before committing).
 # XML is validated against libvirt's domaincaps.rng when ../shared/corpus is
-# there.  VIRTCAPS_WRAPPER (e.g. "valgrind -q --error-exitcode=1") runs
+# there.  That schema is libvirt 10.7's and rejects what later releases
+# added to custom CPU models (<blockers>, 10.9; canonical, 10.10), which
+# the default (newest) format prints: those are removed from the copy that
+# is validated (schema_view); the byte comparison covers them.
+# VIRTCAPS_WRAPPER (e.g. "valgrind -q --error-exitcode=1") runs
 # virtcaps under a checker.
 set -euo pipefail
 
@@ -67,12 +71,20 @@ check() { # check ACTUAL EXPECTED
     fi
 }
 
+# The document as the 10.7 schema knows it: without <blockers> elements
+# and canonical attributes (see the header).
+schema_view() {
+    sed -e "/^ *<blockers model='[^']*'>$/,/^ *<\/blockers>$/d" \
+        -e "s/ canonical='[^']*'//" "$1"
+}
+
 run xml "$tmp/out.xml"
 run json "$tmp/out.json"
 check "$tmp/out.xml" "$case_dir/expected.xml"
 check "$tmp/out.json" "$case_dir/expected.json"
 if [ -f "$schema" ] && command -v xmllint >/dev/null; then
-    if ! xmllint --noout --relaxng "$schema" "$tmp/out.xml" 2>"$tmp/rng.txt"; then
+    schema_view "$tmp/out.xml" >"$tmp/schema-view.xml"
+    if ! xmllint --noout --relaxng "$schema" "$tmp/schema-view.xml" 2>"$tmp/rng.txt"; then
         echo "FAIL: output does not validate against $schema" >&2
         cat "$tmp/rng.txt" >&2
         status=1
