@@ -117,7 +117,14 @@ static gboolean
 fill_buffer(VcQmpClient *c, gint64 deadline, GError **error)
 {
     for (;;) {
-        ssize_t n = recv(c->fd, c->buf, sizeof(c->buf), MSG_DONTWAIT);
+        ssize_t n;
+
+        /* A peer that never stops sending must not outlast the limit
+         * either: the check in wait_fd alone runs only when the socket is
+         * drained. */
+        if (g_get_monotonic_time() >= deadline)
+            return wait_fd(c, POLLIN, deadline, error);
+        n = recv(c->fd, c->buf, sizeof(c->buf), MSG_DONTWAIT);
 
         if (n > 0) {
             c->pos = 0;
