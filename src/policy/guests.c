@@ -354,10 +354,8 @@ machines_have_name(const GArray *machines, const char *name)
 /* virQEMUCapsGetMachineTypesCaps: every canonical name gets an entry of its
  * own, just before the first alias entry pointing to it. */
 static void
-add_machines(VcGuest *guest, json_object *facts)
+add_machines(VcGuest *guest, const GArray *probed)
 {
-    g_autoptr(GArray) probed = probed_machines(facts);
-
     for (guint i = 0; i < probed->len; i++) {
         const VcGuestMachine *m = &g_array_index(probed, VcGuestMachine, i);
 
@@ -387,34 +385,118 @@ static const struct {
     { VC_GUEST_FEATURE_NONPAE, ARCH_PAE, VC_TRISTATE_ABSENT, VC_TRISTATE_ABSENT },
 };
 
-void
-vc_guest_facts_prepare(json_object *facts)
+/* Strings packed one after the other, each with its NUL: the table reads
+ * back with no GVariant call per string (one per child costs a thousand
+ * instructions, most of a warm guest). */
+static GVariant *
+packed_strings(const GArray *machines, gboolean canonical)
 {
-    static const char *const read[] = { "query-kvm", "query-target", "query-machines" };
+    g_autoptr(GString) out = g_string_new(NULL);
 
-    for (gsize i = 0; i < G_N_ELEMENTS(read); i++)
-        vc_qemu_facts_return(facts, 0, read[i]);
+    for (guint i = 0; i < machines->len; i++) {
+        const VcGuestMachine *m = &g_array_index(machines, VcGuestMachine, i);
+        const char *s = canonical ? m->canonical : m->name;
+
+        g_string_append_len(out, s ? s : "", (gssize)strlen(s ? s : "") + 1);
+    }
+    return g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, out->str, out->len, 1);
+}
+
+GVariant *
+vc_guest_summary_new(json_object *facts)
+{
+    g_autoptr(GArray) probed = probed_machines(facts);
+    g_autofree guint32 *max_cpus = g_new0(guint32, probed->len + 1);
+    g_autofree guchar *deprecated = g_new0(guchar, probed->len + 1);
+    AccelFlags f = accel_flags(facts);
+
+    for (guint i = 0; i < probed->len; i++) {
+        max_cpus[i] = g_array_index(probed, VcGuestMachine, i).max_cpus;
+        deprecated[i] = (guchar)g_array_index(probed, VcGuestMachine, i).deprecated;
+    }
+    return g_variant_ref_sink(g_variant_new(
+        "(bbb@ay@ay@au@ay)", f.tcg, f.kvm, f.hvf, packed_strings(probed, FALSE),
+        packed_strings(probed, TRUE),
+        g_variant_new_fixed_array(G_VARIANT_TYPE_UINT32, max_cpus, probed->len, sizeof(guint32)),
+        g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, deprecated, probed->len, 1)));
+}
+
+/* The next string of a packed table (see packed_strings), or NULL at its
+ * end or when what is left is not a NUL-terminated string. */
+static const char *
+next_packed(const char **p, const char *end)
+{
+    const char *s = *p;
+    const char *nul = s < end ? memchr(s, '\0', (gsize)(end - s)) : NULL;
+
+    if (!nul)
+        return NULL;
+    *p = nul + 1;
+    return s;
+}
+
+/* The probed machines of a summary, in its order; a table whose columns
+ * disagree (a damaged cache file) ends where the shortest does. */
+static GArray *
+summary_machines(GVariant *summary)
+{
+    g_autoptr(GVariant) names_v = g_variant_get_child_value(summary, 3);
+    g_autoptr(GVariant) canon_v = g_variant_get_child_value(summary, 4);
+    g_autoptr(GVariant) cpus_v = g_variant_get_child_value(summary, 5);
+    g_autoptr(GVariant) depr_v = g_variant_get_child_value(summary, 6);
+    gsize n_names, n_canon, n_cpus, n_depr;
+    const char *names = g_variant_get_fixed_array(names_v, &n_names, 1);
+    const char *canon = g_variant_get_fixed_array(canon_v, &n_canon, 1);
+    const guint32 *cpus = g_variant_get_fixed_array(cpus_v, &n_cpus, sizeof(guint32));
+    const guchar *depr = g_variant_get_fixed_array(depr_v, &n_depr, 1);
+    const char *name_end = names + n_names, *canon_end = canon + n_canon;
+    GArray *out = vc_guest_machines_new();
+
+    for (gsize i = 0; i < MIN(n_cpus, n_depr); i++) {
+        const char *name = next_packed(&names, name_end);
+        const char *c = next_packed(&canon, canon_end);
+
+        if (!name || !c)
+            break;
+        vc_guest_machines_add(out, name, *c ? c : NULL, cpus[i], depr[i] != 0);
+    }
+    return out;
+}
+
+VcGuest *
+vc_guest_from_summary(const char *arch, const char *emulator_path, GVariant *summary)
+{
+    const ArchInfo *info = arch_info(arch);
+    g_autoptr(GArray) probed = NULL;
+    gboolean tcg, kvm, hvf;
+    VcGuest *guest;
+
+    g_return_val_if_fail(info != NULL, NULL);
+    g_return_val_if_fail(g_variant_is_of_type(summary, G_VARIANT_TYPE(VC_GUEST_SUMMARY_TYPE)),
+                         NULL);
+    g_variant_get_child(summary, 0, "b", &tcg);
+    g_variant_get_child(summary, 1, "b", &kvm);
+    g_variant_get_child(summary, 2, "b", &hvf);
+    probed = summary_machines(summary);
+    guest = vc_guest_new("hvm", info->name, info->wordsize, emulator_path);
+    add_machines(guest, probed);
+    for (gsize i = 0; i < G_N_ELEMENTS(feature_rules); i++)
+        if (!feature_rules[i].if_flag || (info->flags & feature_rules[i].if_flag))
+            vc_guest_set_feature(guest, feature_rules[i].type, feature_rules[i].default_on,
+                                 feature_rules[i].toggle);
+    if (tcg)
+        vc_guest_add_domain(guest, "qemu");
+    if (kvm)
+        vc_guest_add_domain(guest, "kvm");
+    if (hvf)
+        vc_guest_add_domain(guest, "hvf");
+    return guest;
 }
 
 VcGuest *
 vc_guest_from_facts(const char *arch, const char *emulator_path, json_object *facts)
 {
-    const ArchInfo *info = arch_info(arch);
-    AccelFlags f = accel_flags(facts);
-    VcGuest *guest;
+    g_autoptr(GVariant) summary = vc_guest_summary_new(facts);
 
-    g_return_val_if_fail(info != NULL, NULL);
-    guest = vc_guest_new("hvm", info->name, info->wordsize, emulator_path);
-    add_machines(guest, facts);
-    for (gsize i = 0; i < G_N_ELEMENTS(feature_rules); i++)
-        if (!feature_rules[i].if_flag || (info->flags & feature_rules[i].if_flag))
-            vc_guest_set_feature(guest, feature_rules[i].type, feature_rules[i].default_on,
-                                 feature_rules[i].toggle);
-    if (f.tcg)
-        vc_guest_add_domain(guest, "qemu");
-    if (f.kvm)
-        vc_guest_add_domain(guest, "kvm");
-    if (f.hvf)
-        vc_guest_add_domain(guest, "hvf");
-    return guest;
+    return vc_guest_from_summary(arch, emulator_path, summary);
 }

@@ -38,12 +38,17 @@ const char *const *vc_guest_qemu_targets(void);
 GArray *vc_guests_assign(const char *host_arch, const VcEmulatorRef *emulators,
                          guint n_emulators, const char *const *archs);
 
-/* Parse, in the calling thread, the replies vc_guest_from_facts() reads:
- * the jobs that load the facts call it, so that this is done in parallel. */
-void vc_guest_facts_prepare(json_object *facts);
+/* What a <guest> entry takes from an emulator's facts, small and
+ * serialisable, so that the cache keeps it beside the facts and a warm run
+ * reads it instead of the facts: (tcg, kvm, hvf, then the machines as
+ * libvirt keeps them in columns: names and canonical names ("" for none),
+ * each a NUL-terminated string after the other, maxCpus, deprecated).  A
+ * new reference. */
+#define VC_GUEST_SUMMARY_TYPE "(bbbayayauay)"
+GVariant *vc_guest_summary_new(json_object *facts);
+/* The <guest> entry for guest arch on emulator_path from a summary. */
+VcGuest *vc_guest_from_summary(const char *arch, const char *emulator_path, GVariant *summary);
 
-/* The <guest> entry for guest arch on emulator_path with the digest of that
- * emulator's probed facts (qemu/digest.h). */
 VcGuest *vc_guest_from_facts(const char *arch, const char *emulator_path, json_object *facts);
 
 G_END_DECLS

@@ -1126,9 +1126,10 @@ probe_and_store(Cache *c, const char *binary, const char *canon, const char *bas
     return payload ? payload_digest(payload) : NULL;
 }
 
-json_object *
-vc_qemu_digest_for_binary(const char *binary, const VcQemuCacheOptions *opts,
-                          gboolean *from_cache, GError **error)
+/* vc_qemu_digest_for_binary, and on a hit the key text it matched. */
+static json_object *
+digest_for_binary(const char *binary, const VcQemuCacheOptions *opts, gboolean *from_cache,
+                  char **hit_key, GError **error)
 {
     g_autofree char *canon = NULL, *base = NULL, *name = NULL, *key = NULL;
     g_autoptr(VcJson) facts = NULL;
@@ -1153,7 +1154,16 @@ vc_qemu_digest_for_binary(const char *binary, const VcQemuCacheOptions *opts,
     cache_close(&c);
     if (from_cache)
         *from_cache = hit;
+    if (hit_key)
+        *hit_key = hit ? g_steal_pointer(&key) : NULL;
     return digest;
+}
+
+json_object *
+vc_qemu_digest_for_binary(const char *binary, const VcQemuCacheOptions *opts,
+                          gboolean *from_cache, GError **error)
+{
+    return digest_for_binary(binary, opts, from_cache, NULL, error);
 }
 
 /* ---- Small text blobs --------------------------------------------------- */
@@ -1242,6 +1252,104 @@ vc_cache_blob_store(const VcQemuCacheOptions *opts, const char *name, const char
     if (file && !opts->no_cache && cache_open(&c, opts))
         blob_write(&c, file, key, text);
     cache_close(&c);
+}
+
+/* ---- Values derived from a digest ------------------------------------- */
+
+/* The bytes of raw as a value of type, or NULL if they are not one in
+ * normal form.  Checked once here, the value is then marked trusted:
+ * GVariant would otherwise validate every string again at every access,
+ * ten times the cost of the rest of a warm guest. */
+static GVariant *
+trusted_value(const GVariantType *type, GVariant *raw)
+{
+    g_autoptr(GBytes) bytes = g_variant_get_data_as_bytes(raw);
+    g_autoptr(GVariant) checked = g_variant_ref_sink(g_variant_new_from_bytes(type, bytes, FALSE));
+
+    if (!g_variant_is_normal_form(checked))
+        return NULL;
+    return g_variant_ref_sink(g_variant_new_from_bytes(type, bytes, TRUE));
+}
+
+/* The derived value in file if its stored key is key; NULL otherwise (a bad
+ * file is one warning, as for blobs). */
+static GVariant *
+derived_read(Cache *c, const char *file, const char *key, const GVariantType *type)
+{
+    g_autofree char *why = NULL;
+    g_autoptr(GVariant) payload = NULL, value = NULL;
+    gboolean old;
+    struct stat st;
+
+    if (!(payload = read_entry_of(c->dfd, file, BLOB_TYPE, &st, &old, &why))) {
+        if (why && !old)
+            cache_warn(c, "%s/%s: %s; ignoring it", c->dir, file, why);
+        return NULL;
+    }
+    if (strcmp(payload_child_text(payload, 0), key) != 0)
+        return NULL;
+    value = g_variant_get_child_value(payload, 1);
+    return trusted_value(type, value);
+}
+
+static void
+derived_write(const VcQemuCacheOptions *opts, const char *file, const char *key,
+              GVariant *value)
+{
+    g_autoptr(GVariant) payload = NULL;
+    Cache c = { .dfd = -1 };
+
+    if (!cache_open(&c, opts))
+        return;
+    payload = g_variant_ref_sink(g_variant_new(
+        "(@ay@ay)", g_variant_new_bytestring(key),
+        g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, g_variant_get_data(value),
+                                  g_variant_get_size(value), 1)));
+    cache_store(&c, file, payload);
+    cache_close(&c);
+}
+
+/* The file of value name of binary, or NULL when the cache is not used. */
+static char *
+derived_file(const char *binary, const VcQemuCacheOptions *opts, const char *name,
+             char **canon)
+{
+    g_autofree char *base = NULL, *word = NULL;
+
+    if (opts->no_cache || !(*canon = canonical_binary(binary)))
+        return NULL;
+    base = entry_base(*canon, opts->accel ? opts->accel : DEFAULT_ACCEL);
+    word = g_strconcat(name, "-", base, NULL);
+    return blob_file(word);
+}
+
+GVariant *
+vc_qemu_derived_for_binary(const char *binary, const VcQemuCacheOptions *opts,
+                           const char *name, const GVariantType *type,
+                           VcQemuDeriveFunc derive, GError **error)
+{
+    g_autofree char *canon = NULL, *file = NULL, *key = NULL, *hit_key = NULL;
+    g_autoptr(VcJson) digest = NULL;
+    GVariant *value = NULL;
+    Cache c = { .dfd = -1 };
+
+    opts = opts ? opts : &no_options;
+    if ((file = derived_file(binary, opts, name, &canon)) && cache_open(&c, opts)) {
+        key = key_text_of(canon, opts);
+        value = derived_read(&c, file, key, type);
+    }
+    cache_close(&c);
+    if (value)
+        return value;
+    if (!(digest = digest_for_binary(binary, opts, NULL, &hit_key, error)))
+        return NULL;
+    value = derive(digest);
+    /* Kept under the key the digest itself was found under: it can be no
+     * staler than the digest.  A digest just probed is kept by the next
+     * run, which finds it in the cache. */
+    if (file && hit_key && g_variant_is_of_type(value, type))
+        derived_write(opts, file, hit_key, value);
+    return value;
 }
 
 json_object *

@@ -102,6 +102,18 @@ GPtrArray *vc_qemu_cache_list(const VcQemuCacheOptions *opts, GError **error);
  * NULL) counts the entries. */
 gboolean vc_qemu_cache_clear(const VcQemuCacheOptions *opts, guint *removed, GError **error);
 
+/* A value derived from a binary's digest (qemu/digest.h) by derive (which
+ * returns a new reference of type), kept in the cache beside the digest as
+ * NAME-ENTRY.blob under the key text the digest was found under: a warm
+ * run reads the small value instead of the digest, and the value can be no
+ * staler than the digest.  On a miss, or a stored value of another shape,
+ * the digest is read (or probed) and derived again.  name is a short word
+ * ([A-Za-z0-9_-]).  NULL and *error when the digest cannot be had. */
+typedef GVariant *(*VcQemuDeriveFunc)(json_object *digest);
+GVariant *vc_qemu_derived_for_binary(const char *binary, const VcQemuCacheOptions *opts,
+                                     const char *name, const GVariantType *type,
+                                     VcQemuDeriveFunc derive, GError **error);
+
 /* Small text blobs: the answer of another slow probe (swtpm_setup's
  * capabilities), kept in the same directory under the same rules (checked
  * 0700 directory, O_NOFOLLOW, owner check, CRC, atomic write) as a file

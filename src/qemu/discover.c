@@ -260,7 +260,8 @@ plan_jobs(GuestPlan *plan, GPtrArray *emulators, const VcGuestProbeOptions *opts
             VcProbeJob j = { .binary = em->replay ? NULL : em->file, .replay = em->replay,
                              .accel = opts->accel, .timeout_ms = opts->timeout_ms,
                              .cache_dir = opts->cache_dir, .no_cache = opts->no_cache,
-                             .memo = plan->memo, .prepare = vc_guest_facts_prepare };
+                             .memo = plan->memo, .derive = vc_guest_summary_new,
+                             .derived_name = "guest", .derived_type = VC_GUEST_SUMMARY_TYPE };
             job = GINT_TO_POINTER(plan->jobs->len);
             g_array_append_val(plan->jobs, j);
             g_hash_table_insert(keys, key, job);
@@ -291,11 +292,11 @@ add_planned_guests(GPtrArray *guests, GPtrArray *emulators, const GuestPlan *pla
         if (e < 0)
             continue;
         job = &g_array_index(plan->jobs, VcProbeJob, g_array_index(plan->job_of, gint, e));
-        if (job->facts)
+        if (job->value)
             g_ptr_array_add(guests,
-                            vc_guest_from_facts(names[a],
-                                                ((VcEmulator *)g_ptr_array_index(emulators, e))->path,
-                                                job->facts));
+                            vc_guest_from_summary(names[a],
+                                                  ((VcEmulator *)g_ptr_array_index(emulators, e))->path,
+                                                  job->value));
     }
 }
 

@@ -4,15 +4,16 @@
 #include "qemu/parallel.h"
 #include "qemu/digest.h"
 
-/* The digest of one job.  A transcript is probed and digested in memory; a live emulator goes
- * through the cache, which probes only when its key has changed. */
-static json_object *
-facts_for_job(VcProbeJob *job, GError **error)
+/* What the job keeps of its emulator.  A transcript is probed and digested
+ * in memory; a live emulator goes through the cache, which probes only when
+ * its key has changed and keeps the derived value beside the digest. */
+static GVariant *
+value_for_job(VcProbeJob *job, GError **error)
 {
     VcQemuProbeOptions popts = { job->accel };
     g_autoptr(VcReplies) replies = NULL;
     g_autoptr(VcQemuSource) src = NULL;
-    g_autoptr(VcJson) facts = NULL;
+    g_autoptr(VcJson) facts = NULL, digest = NULL;
     VcQemuCacheOptions copts = { .cache_dir = job->cache_dir, .no_cache = job->no_cache,
                                  .timeout_ms = job->timeout_ms, .accel = job->accel,
                                  .memo = job->memo };
@@ -20,13 +21,17 @@ facts_for_job(VcProbeJob *job, GError **error)
     if (!job->replay) {
         job->warnings = g_ptr_array_new_with_free_func(g_free);
         copts.warnings = job->warnings;
-        return vc_qemu_digest_for_binary(job->binary, &copts, NULL, error);
+        return vc_qemu_derived_for_binary(job->binary, &copts, job->derived_name,
+                                          G_VARIANT_TYPE(job->derived_type), job->derive,
+                                          error);
     }
     if (!(replies = vc_replies_load(job->replay, error)))
         return NULL;
     src = vc_qemu_source_new_replay(replies);
-    facts = vc_qemu_probe(src, &popts, error);
-    return facts ? vc_qemu_digest_of_facts(facts) : NULL;
+    if (!(facts = vc_qemu_probe(src, &popts, error)))
+        return NULL;
+    digest = vc_qemu_digest_of_facts(facts);
+    return job->derive(digest);
 }
 
 static void
@@ -35,9 +40,7 @@ run_job(gpointer data, gpointer user_data)
     VcProbeJob *job = data;
 
     (void)user_data;
-    job->facts = facts_for_job(job, &job->error);
-    if (job->facts && job->prepare)
-        job->prepare(job->facts);
+    job->value = value_for_job(job, &job->error);
 }
 
 void
@@ -63,7 +66,7 @@ void
 vc_probe_jobs_clear(VcProbeJob *jobs, guint n_jobs)
 {
     for (guint i = 0; i < n_jobs; i++) {
-        g_clear_pointer(&jobs[i].facts, json_object_put);
+        g_clear_pointer(&jobs[i].value, g_variant_unref);
         g_clear_error(&jobs[i].error);
         g_clear_pointer(&jobs[i].warnings, g_ptr_array_unref);
     }

@@ -21,11 +21,15 @@ typedef struct {
     const char *cache_dir;   /* live only: the facts cache (NULL: default) */
     gboolean no_cache;       /* live only: always probe, never store */
     VcQemuKeyMemo *memo;     /* live only: cache key parts shared by the jobs; may be NULL */
-    /* Run on the facts in the job's thread, once they are there: the
-     * parsing of the replies that the caller will read, in parallel too. */
-    void (*prepare)(json_object *facts);
+    /* What the caller keeps of each emulator's digest, computed in the
+     * job's thread: derive(digest), of type derived_type; for a live
+     * emulator kept in the cache beside the digest as derived_name
+     * (vc_qemu_derived_for_binary), so a warm run reads only that. */
+    VcQemuDeriveFunc derive;
+    const char *derived_name;
+    const char *derived_type;
     /* results */
-    json_object *facts;      /* owned: the digest (qemu/digest.h); NULL on failure */
+    GVariant *value;         /* owned: derive(digest); NULL on failure */
     GError *error;           /* one line naming the binary or file */
     GPtrArray *warnings;     /* owned; cache problems, one line each */
 } VcProbeJob;

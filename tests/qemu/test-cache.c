@@ -175,6 +175,98 @@ expect_warning(World *w, const char *part)
     g_assert_null(strchr(w->warnings->pdata[0], '\n'));
 }
 
+/* ---- values derived from the digest (vc_qemu_derived_for_binary) ---- */
+
+static guint derive_calls;
+
+static GVariant *
+count_derive(json_object *digest)
+{
+    json_object *target = vc_qemu_facts_return(digest, 0, "query-target");
+
+    derive_calls++;
+    return g_variant_ref_sink(g_variant_new_string(
+        json_object_get_string(json_object_object_get(target, "arch"))));
+}
+
+/* The derived value through the cache (always the target's arch). */
+static void
+derive_once(World *w, gboolean no_cache)
+{
+    VcQemuCacheOptions opts = { .cache_dir = w->cache, .timeout_ms = 5000, .accel = w->accel,
+                                .warnings = w->warnings, .root = w->root,
+                                .version = w->version, .no_cache = no_cache };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) v = NULL;
+
+    g_ptr_array_set_size(w->warnings, 0);
+    v = vc_qemu_derived_for_binary(w->binary, &opts, "test", G_VARIANT_TYPE_STRING,
+                                   count_derive, &err);
+    g_assert_no_error(err);
+    g_assert_nonnull(v);
+    g_assert_cmpstr(g_variant_get_string(v, NULL), ==, "x86_64");
+}
+
+static char *
+derived_path(World *w)
+{
+    g_autoptr(GDir) d = g_dir_open(w->cache, 0, NULL);
+    const char *name;
+
+    while (d && (name = g_dir_read_name(d)))
+        if (g_str_has_prefix(name, "test-") && g_str_has_suffix(name, ".blob"))
+            return g_build_filename(w->cache, name, NULL);
+    return NULL;
+}
+
+/* Kept only once the digest is a hit, under the digest's key; outdated with
+ * it; a damaged file is one warning and a new derivation; --no-cache keeps
+ * nothing. */
+static void
+test_derived(void)
+{
+    g_autoptr(World) w = world_new();
+    g_autofree char *path = NULL, *data = NULL;
+    gsize len;
+
+    derive_calls = 0;
+    derive_once(w, FALSE);                 /* probed: derived, not kept yet */
+    g_assert_cmpuint(probes(w), ==, 1);
+    g_assert_cmpuint(derive_calls, ==, 1);
+    g_assert_null(derived_path(w));
+    derive_once(w, FALSE);                 /* the digest is a hit: derived and kept */
+    g_assert_cmpuint(derive_calls, ==, 2);
+    g_assert_nonnull((path = derived_path(w)));
+    derive_once(w, FALSE);                 /* the kept value: no digest, no derivation */
+    derive_once(w, FALSE);
+    g_assert_cmpuint(derive_calls, ==, 2);
+    g_assert_cmpuint(probes(w), ==, 1);
+    g_assert_cmpuint(w->warnings->len, ==, 0);
+
+    copy_binary(w->binary);                /* a new binary: the value is outdated too */
+    derive_once(w, FALSE);
+    g_assert_cmpuint(probes(w), ==, 2);
+    g_assert_cmpuint(derive_calls, ==, 3);
+    derive_once(w, FALSE);
+    derive_once(w, FALSE);
+    g_assert_cmpuint(derive_calls, ==, 4);
+
+    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+    data[len - 3] ^= 0x40;                 /* damaged: caught by the CRC */
+    g_assert_true(g_file_set_contents(path, data, (gssize)len, NULL));
+    g_assert_cmpint(chmod(path, 0600), ==, 0);
+    derive_once(w, FALSE);
+    expect_warning(w, "checksum");
+    g_assert_cmpuint(derive_calls, ==, 5);
+    derive_once(w, FALSE);                 /* repaired */
+    g_assert_cmpuint(derive_calls, ==, 5);
+    g_assert_cmpuint(w->warnings->len, ==, 0);
+
+    derive_once(w, TRUE);                  /* --no-cache: probed and derived */
+    g_assert_cmpuint(derive_calls, ==, 6);
+    g_assert_cmpuint(probes(w), ==, 3);
+}
+
 /* The one entry file of the cache directory. */
 static char *
 entry_path(World *w)
@@ -1489,6 +1581,7 @@ main(int argc, char **argv)
     workdir = g_dir_make_tmp("virtcaps-cache-XXXXXX", NULL);
     g_assert_nonnull(workdir);
     g_test_add_func("/cache/hit-miss", test_hit_miss);
+    g_test_add_func("/cache/derived", test_derived);
     ADD_CASES("/cache/key", key_cases, test_key);
     g_test_add_func("/cache/key/module-touched", test_module_touched);
     g_test_add_func("/cache/key/kvm-access", test_kvm_access);
