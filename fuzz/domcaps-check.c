@@ -60,20 +60,21 @@ vc_fuzz_host_facts(void)
     f->tpm_versions = strings((const char *const[]){ "2.0", NULL });
     f->sev_max_guests = 59;
     f->sev_max_es_guests = 450;
-    f->cpu = g_new0(VcHostCpu, 1);
+    f->cpu = g_new0(VcHostFactsCpu, 1);
     f->cpu->model = g_strdup("Broadwell");
     f->cpu->features = g_ptr_array_new_with_free_func(g_free);
     return f;
 }
 
-static void
-check_xml(const char *xml)
+void
+vc_fuzz_check_xml(const char *what, const char *xml)
 {
-    xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "domcaps.xml", NULL,
+    xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "check.xml", NULL,
                                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    g_autofree char *why = g_strdup_printf("%s: not well-formed XML", what);
 
     if (!doc)
-        vc_fuzz_fail("domain capabilities are not well-formed XML", xml);
+        vc_fuzz_fail(why, xml);
     xmlFreeDoc(doc);
 }
 
@@ -93,7 +94,7 @@ build_one(json_object *digest, const VcHostFacts *host, const GPtrArray *firmwar
         return;
     }
     xml = vc_dom_caps_format_xml(caps);
-    check_xml(xml);
+    vc_fuzz_check_xml("domain capabilities", xml);
 }
 
 void

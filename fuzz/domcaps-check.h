@@ -24,6 +24,9 @@ VcHostFacts *vc_fuzz_host_facts(void);
 void vc_fuzz_check_domcaps(json_object *digest, const VcHostFacts *host,
                            const GPtrArray *firmwares);
 
+/* Fail naming what unless xml is well-formed (libxml2). */
+void vc_fuzz_check_xml(const char *what, const char *xml);
+
 /* Drop the library's log messages (a fuzzed input makes many) but abort on
  * a critical: a failed g_return_if_fail is a bug. */
 void vc_fuzz_quiet_logs(void);

@@ -12,6 +12,11 @@
  *      the GVariant reading is reached
  *   2  the digest: the harness wraps it with the current key and a valid
  *      header, so the digest reader and everything after it is reached
+ *   3  a guest summary (policy/guests.h), written as the value derived
+ *      from the digest (vc_qemu_derived_for_binary) under the current key
+ *      beside a valid digest: a summary of the right shape is used, any
+ *      other is refused and derived again from the digest; either way the
+ *      <guest> built from it must format as well-formed XML
  *
  * Checks: in modes 0 and 1 the entry is never trusted (its key cannot
  * name this process's temporary binary); in mode 2 it is used exactly when
@@ -29,6 +34,7 @@
 
 #include "qemu/cache.h"
 #include "qemu/digest.h"
+#include "policy/guests.h"
 
 /* src/qemu/cache.c's layout (docs/cache.md); setup() checks that a
  * harness-made entry of the fixed digest is a hit, so drift is caught. */
@@ -45,16 +51,18 @@ typedef struct {
 typedef struct {
     char *binary;
     char *entry;       /* the entry file's path */
+    char *guest;       /* the derived guest summary's path */
     char *key;         /* the current key's text */
+    GBytes *good;      /* a valid entry file of the current key */
     VcQemuCacheOptions opts;
 } Setup;
 
 static char *
-entry_path(const char *cache, const char *canon)
+entry_path(const char *cache, const char *canon, const char *suffix, const char *prefix)
 {
     g_autofree char *id = g_strconcat(canon, "\n", ACCEL, NULL);
     g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, id, -1);
-    g_autofree char *name = g_strdup_printf("%.32s.digest", sum);
+    g_autofree char *name = g_strdup_printf("%s%.32s%s", prefix, sum, suffix);
 
     return g_build_filename(cache, name, NULL);
 }
@@ -71,6 +79,17 @@ with_header(const void *payload, gsize len)
     if (len)
         memcpy(buf + sizeof(h), payload, len);
     return g_bytes_new_take(buf, sizeof(h) + len);
+}
+
+/* A blob file of cache.c: (key, value bytes) with the header. */
+static GBytes *
+wrap_blob(const char *key, const void *data, gsize len)
+{
+    g_autoptr(GVariant) payload = g_variant_ref_sink(g_variant_new(
+        "(@ay@ay)", g_variant_new_bytestring(key),
+        g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, data, len, 1)));
+
+    return with_header(g_variant_get_data(payload), g_variant_get_size(payload));
 }
 
 /* (key, digest) around digest bytes that may be anything: GVariant keeps
@@ -165,7 +184,8 @@ make_world(Setup *s)
     s->opts.timeout_ms = 1000;
     s->opts.root = g_build_filename(tmp, "root", NULL);
     s->opts.version = "fuzz";
-    s->entry = entry_path(s->opts.cache_dir, canon);
+    s->entry = entry_path(s->opts.cache_dir, canon, ".digest", "");
+    s->guest = entry_path(s->opts.cache_dir, canon, ".blob", "guest-");
     key = vc_qemu_cache_key(canon, &s->opts);
     s->key = g_strdup(json_object_to_json_string_ext(key, JSON_C_TO_STRING_PLAIN |
                                                      JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -200,12 +220,40 @@ setup(void)
     /* The harness knows the file name, key and layout: prove it. */
     good = g_variant_ref_sink(vc_qemu_digest_serialize(vc_fuzz_x86_digest()));
     bytes = wrap_digest(s.key, g_variant_get_data(good), g_variant_get_size(good));
+    s.good = g_bytes_ref(bytes);
     write_entry(s.entry, bytes);
     if (!(digest = lookup(&s, &hit, &warned)) || !hit)
         vc_fuzz_fail("cache harness", "a valid entry made by the harness is not a hit: "
                      "fuzz-cache-entry.c is out of date with src/qemu/cache.c");
     json_object_put(digest);
     return &s;
+}
+
+/* Mode 3: the summary beside a valid digest, then the guest it gives. */
+static void
+use_guest_summary(const Setup *s, const void *body, gsize len)
+{
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GBytes) blob = wrap_blob(s->key, body, len);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) summary = NULL;
+    g_autoptr(VcHostCaps) caps = vc_host_caps_new();
+    g_autofree char *xml = NULL;
+    VcQemuCacheOptions opts = s->opts;
+
+    write_entry(s->entry, s->good);
+    write_entry(s->guest, blob);
+    opts.warnings = warnings;
+    summary = vc_qemu_derived_for_binary(s->binary, &opts, "guest",
+                                         G_VARIANT_TYPE(VC_GUEST_SUMMARY_TYPE),
+                                         vc_guest_summary_new, &error);
+    check_warnings(warnings);
+    if (!summary || !g_variant_is_of_type(summary, G_VARIANT_TYPE(VC_GUEST_SUMMARY_TYPE)))
+        vc_fuzz_fail("guest summary", error ? error->message : "no summary beside a valid digest");
+    caps->cpu.arch = g_strdup("x86_64");
+    g_ptr_array_add(caps->guests, vc_guest_from_summary("x86_64", s->binary, summary));
+    xml = vc_host_caps_format_xml(caps);
+    vc_fuzz_check_xml("guest from a summary", xml);
 }
 
 int
@@ -215,10 +263,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_autoptr(GBytes) bytes = NULL;
     json_object *digest;
     gboolean hit, warned;
-    int mode = size ? data[0] % 3 : 0;
+    int mode = size ? data[0] % 4 : 0;
     const uint8_t *body = size ? data + 1 : data;
     gsize len = size ? size - 1 : 0;
 
+    if (mode == 3) {
+        use_guest_summary(s, body, len);
+        return 0;
+    }
     if (mode == 0)
         bytes = g_bytes_new(body, len);
     else if (mode == 1)

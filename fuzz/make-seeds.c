@@ -22,6 +22,7 @@
 #include "host-probe-files.h"
 #ifdef VC_FUZZ_HAVE_QEMU
 #include "qemu/digest.h"
+#include "policy/guests.h"
 #include "qemu/probe.h"
 #include "qemu/replies.h"
 
@@ -216,6 +217,12 @@ cache_entry_seeds(const char *file, const char *out)
         return 1;
     }
     digest = g_variant_ref_sink(vc_qemu_digest_serialize(facts));
+    {   /* mode 3: the guest summary derived from that digest */
+        g_autoptr(VcJson) tree = vc_qemu_digest_of_facts(facts);
+        g_autoptr(GVariant) summary = vc_guest_summary_new(tree);
+
+        write_mode(out, 3, g_variant_get_data(summary), g_variant_get_size(summary));
+    }
     json_object_put(facts);
     payload = g_variant_ref_sink(g_variant_new("(@ay@" VC_QEMU_DIGEST_TYPE ")",
                                                g_variant_new_bytestring("{\"cache_format\":2}"),

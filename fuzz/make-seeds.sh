@@ -79,7 +79,7 @@ qemu_seeds() {
         add replies "$tmp/replies"
         add qmp-stream "$tmp/stream"
         "$seeds" cache-entry "$tmp/replies" "$tmp/entry" || continue
-        for m in 0 1 2; do add cache-entry "$tmp/entry.$m"; done
+        for m in 0 1 2 3; do add cache-entry "$tmp/entry.$m"; done
     done
     rm -rf "$tmp"
 }

@@ -18,7 +18,7 @@ static const char *const x86_filtered_features[] = {
 static VcDomCpuHostModel *
 from_host_cpu(const VcPolicyCtx *ctx, const VcCpuDriver *drv)
 {
-    const VcHostCpu *hc = ctx->host->cpu;
+    const VcHostFactsCpu *hc = ctx->host->cpu;
     VcDomCpuHostModel *hm;
 
     if (!hc)

@@ -203,7 +203,7 @@ vc_host_facts_probe(void)
 }
 
 void
-vc_host_cpu_free(VcHostCpu *cpu)
+vc_host_facts_cpu_free(VcHostFactsCpu *cpu)
 {
     if (!cpu)
         return;
@@ -218,7 +218,7 @@ vc_host_facts_free(VcHostFacts *f)
 {
     if (!f)
         return;
-    vc_host_cpu_free(f->cpu);
+    vc_host_facts_cpu_free(f->cpu);
     g_free(f->arch);
     g_ptr_array_unref(f->firmware_dirs);
     if (f->loader_values)
@@ -299,7 +299,7 @@ strings_from_json(json_object *v)
 /* "host_cpu": null (no host CPU) or {"model": S, "vendor": S, "features": [S...]},
  * only "model" required. */
 static gboolean
-parse_host_cpu(json_object *v, const char *source, VcHostCpu **out, GError **error)
+parse_host_cpu(json_object *v, const char *source, VcHostFactsCpu **out, GError **error)
 {
     static const struct { const char *name; gboolean strings; } members[] = {
         { "model", FALSE }, { "vendor", FALSE }, { "features", TRUE },
@@ -328,7 +328,7 @@ parse_host_cpu(json_object *v, const char *source, VcHostCpu **out, GError **err
         g_set_error(error, VIRTCAPS_ERROR, VIRTCAPS_ERROR_PARSE, "%s: host_cpu: missing 'model'", source);
         return FALSE;
     }
-    *out = g_new0(VcHostCpu, 1);
+    *out = g_new0(VcHostFactsCpu, 1);
     (*out)->model = g_strdup(json_object_get_string(model));
     (*out)->vendor = g_strdup(json_object_get_string(json_object_object_get(v, "vendor")));
     (*out)->features = strings_from_json(json_object_object_get(v, "features"));
@@ -387,11 +387,11 @@ apply_member(VcHostFacts *f, const char *source, const char *name, json_object *
             return FALSE;
         }
         if (m->type == M_CPU) {
-            VcHostCpu *cpu;
+            VcHostFactsCpu *cpu;
 
             if (!parse_host_cpu(v, source, &cpu, error))
                 return FALSE;
-            vc_host_cpu_free(f->cpu);
+            vc_host_facts_cpu_free(f->cpu);
             f->cpu = cpu;
             return TRUE;
         }

@@ -18,7 +18,7 @@ typedef struct {
     char *model;
     char *vendor;               /* NULL: none */
     GPtrArray *features;        /* char *, libvirt's names and order */
-} VcHostCpu;
+} VcHostFactsCpu;
 
 typedef struct {
     char *arch;                 /* host architecture, libvirt's name */
@@ -34,7 +34,7 @@ typedef struct {
     GPtrArray *pci_backends;    /* NULL, or the pciBackend values to report as they are */
     guint sev_max_guests;       /* from CPUID 0x8000001F (SEV ASIDs) */
     guint sev_max_es_guests;
-    VcHostCpu *cpu;             /* NULL: unknown (host-model then needs QEMU's expansion) */
+    VcHostFactsCpu *cpu;             /* NULL: unknown (host-model then needs QEMU's expansion) */
 } VcHostFacts;
 
 /* The facts of the running host. */
@@ -49,7 +49,7 @@ gboolean vc_host_facts_apply_file(VcHostFacts *facts, const char *path, GError *
 gboolean vc_host_facts_apply_json(VcHostFacts *facts, const char *json, const char *source,
                                   GError **error);
 void vc_host_facts_free(VcHostFacts *facts);
-void vc_host_cpu_free(VcHostCpu *cpu);
+void vc_host_facts_cpu_free(VcHostFactsCpu *cpu);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VcHostFacts, vc_host_facts_free)
 
 G_END_DECLS

@@ -422,14 +422,15 @@ vc_guest_summary_new(json_object *facts)
 }
 
 /* The next string of a packed table (see packed_strings), or NULL at its
- * end or when what is left is not a NUL-terminated string. */
+ * end or when what is left is not a NUL-terminated UTF-8 string (the
+ * table comes from a cache file; the strings end up in XML). */
 static const char *
 next_packed(const char **p, const char *end)
 {
     const char *s = *p;
     const char *nul = s < end ? memchr(s, '\0', (gsize)(end - s)) : NULL;
 
-    if (!nul)
+    if (!nul || !g_utf8_validate_len(s, (gsize)(nul - s), NULL))
         return NULL;
     *p = nul + 1;
     return s;

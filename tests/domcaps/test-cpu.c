@@ -165,7 +165,7 @@ test_host_model_facts(void)
     Fixture f;
 
     fixture_init(&f, "ppc64", "kvm", "");
-    f.host->cpu = g_new0(VcHostCpu, 1);
+    f.host->cpu = g_new0(VcHostFactsCpu, 1);
     f.host->cpu->model = g_strdup("POWER8");
     f.host->cpu->features = g_ptr_array_new_with_free_func(g_free);
     fill(&f);
@@ -277,7 +277,7 @@ test_host_model_x86_fallback(void)
     Fixture f;
 
     fixture_init(&f, "x86_64", "kvm", "");
-    f.host->cpu = g_new0(VcHostCpu, 1);
+    f.host->cpu = g_new0(VcHostFactsCpu, 1);
     f.host->cpu->model = g_strdup("Broadwell");
     f.host->cpu->vendor = g_strdup("Intel");
     f.host->cpu->features = g_ptr_array_new_with_free_func(g_free);
