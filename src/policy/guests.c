@@ -450,7 +450,9 @@ summary_machines(GVariant *summary)
     const char *canon = g_variant_get_fixed_array(canon_v, &n_canon, 1);
     const guint32 *cpus = g_variant_get_fixed_array(cpus_v, &n_cpus, sizeof(guint32));
     const guchar *depr = g_variant_get_fixed_array(depr_v, &n_depr, 1);
-    const char *name_end = names + n_names, *canon_end = canon + n_canon;
+    /* an empty column's data is NULL, where even + 0 is undefined */
+    const char *name_end = names ? names + n_names : NULL;
+    const char *canon_end = canon ? canon + n_canon : NULL;
     GArray *out = vc_guest_machines_new();
 
     for (gsize i = 0; i < MIN(n_cpus, n_depr); i++) {
