@@ -495,11 +495,3 @@ vc_guest_from_summary(const char *arch, const char *emulator_path, GVariant *sum
         vc_guest_add_domain(guest, "hvf");
     return guest;
 }
-
-VcGuest *
-vc_guest_from_facts(const char *arch, const char *emulator_path, json_object *facts)
-{
-    g_autoptr(GVariant) summary = vc_guest_summary_new(facts);
-
-    return vc_guest_from_summary(arch, emulator_path, summary);
-}

@@ -49,8 +49,6 @@ GVariant *vc_guest_summary_new(json_object *facts);
 /* The <guest> entry for guest arch on emulator_path from a summary. */
 VcGuest *vc_guest_from_summary(const char *arch, const char *emulator_path, GVariant *summary);
 
-VcGuest *vc_guest_from_facts(const char *arch, const char *emulator_path, json_object *facts);
-
 G_END_DECLS
 
 #endif

@@ -1126,44 +1126,53 @@ probe_and_store(Cache *c, const char *binary, const char *canon, const char *bas
     return payload ? payload_digest(payload) : NULL;
 }
 
-/* vc_qemu_digest_for_binary, and on a hit the key text it matched. */
+/* The digest without the cache: a probe every time. */
 static json_object *
-digest_for_binary(const char *binary, const VcQemuCacheOptions *opts, gboolean *from_cache,
-                  char **hit_key, GError **error)
+digest_uncached(const char *binary, const VcQemuCacheOptions *opts, GError **error)
 {
-    g_autofree char *canon = NULL, *base = NULL, *name = NULL, *key = NULL;
-    g_autoptr(VcJson) facts = NULL;
-    Cache c = { .dfd = -1 };
-    gboolean hit = FALSE;
-    json_object *digest = NULL;
+    g_autoptr(VcJson) facts = probe_live(binary, opts, error);
 
-    opts = opts ? opts : &no_options;
-    if (opts->no_cache || !(canon = canonical_binary(binary)) || !cache_open(&c, opts)) {
-        if ((facts = probe_live(binary, opts, error)))
-            digest = vc_qemu_digest_of_facts(facts);
-        goto out;
+    return facts ? vc_qemu_digest_of_facts(facts) : NULL;
+}
+
+/* The digest of binary (real path canon) under key in the open cache c:
+ * read, or probed and stored; *hit: it was found under key. */
+static json_object *
+digest_in_cache(Cache *c, const char *binary, const char *canon, const char *key,
+                gboolean *hit, GError **error)
+{
+    g_autofree char *base = entry_base(canon, c->opts->accel ? c->opts->accel : DEFAULT_ACCEL);
+    g_autofree char *name = g_strconcat(base, ENTRY_SUFFIX, NULL);
+    json_object *digest;
+
+    *hit = FALSE;
+    if ((digest = cache_load(c, name, key))) {
+        *hit = TRUE;
+        return digest;
     }
-    key = key_text_of(canon, opts);
-    base = entry_base(canon, opts->accel ? opts->accel : DEFAULT_ACCEL);
-    name = g_strconcat(base, ENTRY_SUFFIX, NULL);
-    if ((digest = cache_load(&c, name, key)))
-        hit = TRUE;
-    else
-        digest = probe_and_store(&c, binary, canon, base, key, &hit, error);
- out:
-    cache_close(&c);
-    if (from_cache)
-        *from_cache = hit;
-    if (hit_key)
-        *hit_key = hit ? g_steal_pointer(&key) : NULL;
-    return digest;
+    return probe_and_store(c, binary, canon, base, key, hit, error);
 }
 
 json_object *
 vc_qemu_digest_for_binary(const char *binary, const VcQemuCacheOptions *opts,
                           gboolean *from_cache, GError **error)
 {
-    return digest_for_binary(binary, opts, from_cache, NULL, error);
+    g_autofree char *canon = NULL, *key = NULL;
+    Cache c = { .dfd = -1 };
+    gboolean hit = FALSE;
+    json_object *digest;
+
+    opts = opts ? opts : &no_options;
+    if (opts->no_cache || !(canon = canonical_binary(binary)) || !cache_open(&c, opts)) {
+        digest = digest_uncached(binary, opts, error);
+    } else {
+        key = key_text_of(canon, opts);
+        digest = digest_in_cache(&c, binary, canon, key, &hit, error);
+    }
+    cache_close(&c);
+    if (from_cache)
+        *from_cache = hit;
+    return digest;
 }
 
 /* ---- Small text blobs --------------------------------------------------- */
@@ -1193,10 +1202,10 @@ payload_child_text(GVariant *payload, gsize i)
     return text ? text : "";
 }
 
-/* The text of blob file in the open cache c if its stored key is key; a
- * bad file is one warning, an outdated one a debug note. */
-static char *
-blob_read(Cache *c, const char *file, const char *key)
+/* The value (an "ay") of blob file in the open cache c if its stored key
+ * is key; a bad file is one warning, an outdated one a debug note. */
+static GVariant *
+blob_value(Cache *c, const char *file, const char *key)
 {
     g_autofree char *why = NULL;
     g_autoptr(GVariant) payload = NULL;
@@ -1214,17 +1223,31 @@ blob_read(Cache *c, const char *file, const char *key)
         g_log(CACHE_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s/%s: outdated", c->dir, file);
         return NULL;
     }
-    return g_strdup(payload_child_text(payload, 1));
+    return g_variant_get_child_value(payload, 1);
+}
+
+static char *
+blob_read(Cache *c, const char *file, const char *key)
+{
+    g_autoptr(GVariant) value = blob_value(c, file, key);
+
+    return value ? g_strdup(g_variant_get_bytestring(value)) : NULL;
+}
+
+/* Store value (an "ay", floating or not) under key as blob file. */
+static void
+blob_write_value(Cache *c, const char *file, const char *key, GVariant *value)
+{
+    g_autoptr(GVariant) payload = g_variant_ref_sink(
+        g_variant_new("(@ay@ay)", g_variant_new_bytestring(key), value));
+
+    cache_store(c, file, payload);
 }
 
 static void
 blob_write(Cache *c, const char *file, const char *key, const char *text)
 {
-    g_autoptr(GVariant) payload = NULL;
-
-    payload = g_variant_ref_sink(g_variant_new("(@ay@ay)", g_variant_new_bytestring(key),
-                                               g_variant_new_bytestring(text)));
-    cache_store(c, file, payload);
+    blob_write_value(c, file, key, g_variant_new_bytestring(text));
 }
 
 char *
@@ -1271,44 +1294,6 @@ trusted_value(const GVariantType *type, GVariant *raw)
     return g_variant_ref_sink(g_variant_new_from_bytes(type, bytes, TRUE));
 }
 
-/* The derived value in file if its stored key is key; NULL otherwise (a bad
- * file is one warning, as for blobs). */
-static GVariant *
-derived_read(Cache *c, const char *file, const char *key, const GVariantType *type)
-{
-    g_autofree char *why = NULL;
-    g_autoptr(GVariant) payload = NULL, value = NULL;
-    gboolean old;
-    struct stat st;
-
-    if (!(payload = read_entry_of(c->dfd, file, BLOB_TYPE, &st, &old, &why))) {
-        if (why && !old)
-            cache_warn(c, "%s/%s: %s; ignoring it", c->dir, file, why);
-        return NULL;
-    }
-    if (strcmp(payload_child_text(payload, 0), key) != 0)
-        return NULL;
-    value = g_variant_get_child_value(payload, 1);
-    return trusted_value(type, value);
-}
-
-static void
-derived_write(const VcQemuCacheOptions *opts, const char *file, const char *key,
-              GVariant *value)
-{
-    g_autoptr(GVariant) payload = NULL;
-    Cache c = { .dfd = -1 };
-
-    if (!cache_open(&c, opts))
-        return;
-    payload = g_variant_ref_sink(g_variant_new(
-        "(@ay@ay)", g_variant_new_bytestring(key),
-        g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, g_variant_get_data(value),
-                                  g_variant_get_size(value), 1)));
-    cache_store(&c, file, payload);
-    cache_close(&c);
-}
-
 /* The file of value name of binary, or NULL when the cache is not used. */
 static char *
 derived_file(const char *binary, const VcQemuCacheOptions *opts, const char *name,
@@ -1328,27 +1313,33 @@ vc_qemu_derived_for_binary(const char *binary, const VcQemuCacheOptions *opts,
                            const char *name, const GVariantType *type,
                            VcQemuDeriveFunc derive, GError **error)
 {
-    g_autofree char *canon = NULL, *file = NULL, *key = NULL, *hit_key = NULL;
+    g_autofree char *canon = NULL, *file = NULL, *key = NULL;
     g_autoptr(VcJson) digest = NULL;
+    g_autoptr(GVariant) raw = NULL;
     GVariant *value = NULL;
     Cache c = { .dfd = -1 };
+    gboolean hit = FALSE;
 
     opts = opts ? opts : &no_options;
-    if ((file = derived_file(binary, opts, name, &canon)) && cache_open(&c, opts)) {
-        key = key_text_of(canon, opts);
-        value = derived_read(&c, file, key, type);
+    if (!(file = derived_file(binary, opts, name, &canon)) || !cache_open(&c, opts)) {
+        if ((digest = digest_uncached(binary, opts, error)))
+            value = derive(digest);
+        goto out;
     }
-    cache_close(&c);
-    if (value)
-        return value;
-    if (!(digest = digest_for_binary(binary, opts, NULL, &hit_key, error)))
-        return NULL;
+    key = key_text_of(canon, opts);
+    if ((raw = blob_value(&c, file, key)) && (value = trusted_value(type, raw)))
+        goto out;
+    if (!(digest = digest_in_cache(&c, binary, canon, key, &hit, error)))
+        goto out;
     value = derive(digest);
     /* Kept under the key the digest itself was found under: it can be no
      * staler than the digest.  A digest just probed is kept by the next
      * run, which finds it in the cache. */
-    if (file && hit_key && g_variant_is_of_type(value, type))
-        derived_write(opts, file, hit_key, value);
+    if (hit && g_variant_is_of_type(value, type))
+        blob_write_value(&c, file, key, g_variant_new_fixed_array(
+            G_VARIANT_TYPE_BYTE, g_variant_get_data(value), g_variant_get_size(value), 1));
+ out:
+    cache_close(&c);
     return value;
 }
 

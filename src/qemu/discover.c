@@ -340,15 +340,3 @@ vc_qemu_probe_guests(const char *host_arch, const VcGuestProbeOptions *opts, GEr
     g_array_unref(plan.jobs);
     return guests;
 }
-
-gboolean
-vc_qemu_add_guests(VcHostCaps *caps, const VcGuestProbeOptions *opts, GError **error)
-{
-    g_autoptr(GPtrArray) guests = vc_qemu_probe_guests(caps->cpu.arch, opts, error);
-
-    if (!guests)
-        return FALSE;
-    for (guint i = 0; i < guests->len; i++)
-        g_ptr_array_add(caps->guests, g_steal_pointer(&guests->pdata[i]));
-    return TRUE;
-}

@@ -48,14 +48,12 @@ typedef struct {
 GPtrArray *vc_qemu_discover(const VcGuestProbeOptions *opts, GError **error);
 
 /* The <guest> entries (VcGuest, in libvirt's order) for a host of arch
- * host_arch (libvirt's name); NULL and *error as vc_qemu_add_guests. */
+ * host_arch (libvirt's name).  An emulator that fails to probe is left out
+ * with a warning, as libvirt leaves out a binary it cannot query.  NULL
+ * and *error for an unknown guest arch or a bad --emulator/--replay. */
 GPtrArray *vc_qemu_probe_guests(const char *host_arch, const VcGuestProbeOptions *opts,
                                 GError **error);
 
-/* Append the <guest> entries of caps' host arch to caps->guests.  An
- * emulator that fails to probe is left out with a warning, as libvirt
- * leaves out a binary it cannot query. */
-gboolean vc_qemu_add_guests(VcHostCaps *caps, const VcGuestProbeOptions *opts, GError **error);
 
 G_END_DECLS
 

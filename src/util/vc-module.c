@@ -30,8 +30,8 @@ running_from_build_tree(void)
     return real && strncmp(real, VC_BUILD_ROOT, n) == 0 && real[n] == '/';
 }
 
-char *
-vc_module_dir(void)
+static char *
+module_dir(void)
 {
     const char *env = g_getenv("VIRTCAPS_MODULE_DIR");
 
@@ -45,7 +45,7 @@ vc_module_dir(void)
 static GModule *
 open_module(const char *name, GError **error)
 {
-    g_autofree char *dir = vc_module_dir();
+    g_autofree char *dir = module_dir();
     g_autofree char *file = g_strdup_printf("virtcaps-%s.so", name);
     g_autofree char *path = g_build_filename(dir, file, NULL);
     GModule *m = g_module_open(path, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);

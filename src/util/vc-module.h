@@ -20,7 +20,4 @@
  * tools/dev); else the installed module directory. */
 gpointer vc_module_symbol(const char *name, const char *symbol, GError **error);
 
-/* The directory vc_module_symbol() loads from (for messages and tests). */
-char *vc_module_dir(void);
-
 #endif

@@ -265,6 +265,13 @@ test_derived(void)
     derive_once(w, TRUE);                  /* --no-cache: probed and derived */
     g_assert_cmpuint(derive_calls, ==, 6);
     g_assert_cmpuint(probes(w), ==, 3);
+
+    g_assert_cmpint(chmod(w->cache, 0770), ==, 0);   /* an unsafe directory: */
+    derive_once(w, FALSE);                 /* one warning, a probe, no value kept */
+    expect_warning(w, "writable by group");
+    g_assert_cmpuint(derive_calls, ==, 7);
+    g_assert_cmpuint(probes(w), ==, 4);
+    g_assert_cmpint(chmod(w->cache, 0700), ==, 0);
 }
 
 /* The one entry file of the cache directory. */
