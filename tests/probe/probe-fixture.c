@@ -11,8 +11,8 @@ setup(Fixture *f, gconstpointer data)
     f->caps = vc_host_caps_new();
 }
 
-static void
-remove_tree(const char *path)
+void
+fixture_remove_tree(const char *path)
 {
     g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
     const char *name;
@@ -20,7 +20,7 @@ remove_tree(const char *path)
     while (d && (name = g_dir_read_name(d))) {
         g_autofree char *child = g_build_filename(path, name, NULL);
         if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree(child);
+            fixture_remove_tree(child);
         else
             g_unlink(child);
     }
@@ -30,7 +30,7 @@ remove_tree(const char *path)
 void
 teardown(Fixture *f, gconstpointer data)
 {
-    remove_tree(f->root);
+    fixture_remove_tree(f->root);
     g_free(f->root);
     g_ptr_array_unref(f->warnings);
     vc_host_caps_free(f->caps);

@@ -26,6 +26,8 @@ void put(Fixture *f, const char *path, const char *text);
 /* Run one probe over the tree into f->caps and format it into f->xml. */
 void run_probe(Fixture *f, void (*probe)(const VcHost *, VcHostCaps *));
 gboolean warned_about(Fixture *f, const char *fragment);
+/* Remove a directory tree (symbolic links are removed, not followed). */
+void fixture_remove_tree(const char *path);
 
 #define assert_xml_has(f, s) g_assert_nonnull(strstr((f)->xml, (s)))
 #define assert_xml_lacks(f, s) g_assert_null(strstr((f)->xml, (s)))

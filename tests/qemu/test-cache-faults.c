@@ -23,6 +23,8 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "../probe/probe-fixture.h"
+
 #define CONCURRENT 32
 #define ROUNDS 3
 #define NOBODY 65534
@@ -298,23 +300,6 @@ assert_clean_cache(const World *w)
 }
 
 static void
-remove_tree(const char *path)
-{
-    g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
-    const char *name;
-
-    while (d && (name = g_dir_read_name(d))) {
-        g_autofree char *child = g_build_filename(path, name, NULL);
-
-        if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree(child);
-        else
-            g_unlink(child);
-    }
-    g_rmdir(path);
-}
-
-static void
 test_concurrent_damage(void)
 {
     World w = { .dir = g_dir_make_tmp("virtcaps-cache-faults-XXXXXX", NULL) };
@@ -357,7 +342,7 @@ test_concurrent_damage(void)
     g_assert_cmpstr(last, ==, reference);
     g_assert_cmpuint(probes(&w), ==, before);
     assert_clean_cache(&w);
-    remove_tree(w.dir);   /* kept for a post-mortem when a check fails */
+    fixture_remove_tree(w.dir);   /* kept for a post-mortem when a check fails */
     g_free(w.entry);
     g_free(w.good);
     g_free(w.cache);
